@@ -1,0 +1,20 @@
+from django.db.models import Q
+
+from . import uscc as uscc_rules
+from .models import Business
+from .services import name_key
+
+
+def search_businesses(*, q="", kind="", odr=None, region="", limit=20):
+    qs = Business.objects.select_related("platform")
+    if q:
+        code = uscc_rules.normalize(q)
+        qs = qs.filter(Q(uscc__startswith=code) | Q(name_key__contains=name_key(q)))
+    if kind:
+        qs = qs.filter(kind=kind)
+    if odr is not None:
+        qs = qs.filter(odr_enrolled=odr)
+    if region:
+        qs = qs.filter(Q(operating_region__code__startswith=region.rstrip("0")) |
+                       Q(registered_region__code__startswith=region.rstrip("0")))
+    return qs.order_by("name")[:limit]

@@ -1,0 +1,110 @@
+"""Which authority must handle a case (DESIGN.md, Jurisdiction). Pure decisions, no writes."""
+import threading
+import time
+from dataclasses import dataclass
+
+from django.conf import settings
+
+from ombud.businesses.models import Business
+from ombud.regions.models import Authority
+
+_cache = {"at": 0.0, "by_region": {}}
+_lock = threading.Lock()
+
+
+def amr_for_region(code):
+    """The market-supervision authority of a region (cached: authorities change rarely)."""
+    if time.monotonic() - _cache["at"] > 60 or code not in _cache["by_region"]:
+        with _lock:
+            _cache["by_region"] = {
+                a.region_id: a for a in Authority.objects.filter(kind=Authority.Kind.AMR, active=True)
+            }
+            _cache["at"] = time.monotonic()
+    return _cache["by_region"].get(code)
+
+
+def national_authority():
+    return amr_for_region(settings.OMBUD_NATIONAL_AUTHORITY)
+
+
+@dataclass
+class Decision:
+    authority: Authority
+    routed: bool          # False: no competent authority found; the intake unit holds it for dispatch
+    reason: str
+    citation_key: str
+    region_code: str = ""
+
+
+def _county(region):
+    """A region fit for county-level handling: a county, or a prefecture with no counties."""
+    return region if region is not None and region.level >= 2 else None
+
+
+def _to(region, reason, key):
+    return Decision(authority=amr_for_region(region.code), routed=True, reason=reason, citation_key=key,
+                    region_code=region.code)
+
+
+def route(*, kind, respondent=None, respondent_region=None, conduct_region=None, violation_type="",
+          rule_set=None, intake_authority=None):
+    """Decide jurisdiction. `respondent_region` is where the complaint says the respondent is."""
+    if kind == "report":
+        decision = _route_report(respondent, respondent_region, conduct_region, violation_type)
+    else:
+        decision = _route_complaint(respondent, respondent_region, rule_set)
+    if decision is not None:
+        return decision
+    holder = intake_authority or national_authority()
+    return Decision(authority=holder, routed=False, citation_key="routing.return",
+                    reason="the respondent's county could not be determined; the intake unit dispatches it by hand")
+
+
+def _route_complaint(respondent, given_region, rule_set):
+    b = respondent
+    kind = b.kind if b else Business.Kind.ORDINARY
+    if kind in (Business.Kind.PLATFORM, Business.Kind.SELF_OPERATED):
+        region = _county(b.registered_region) or _county(b.operating_region)
+        if region:
+            return _to(region, f"{b.get_kind_display()}: the operator's domicile", "routing.platform")
+    if kind == Business.Kind.MERCHANT:
+        return _route_merchant(b, given_region, rule_set)
+    for region, why in (
+        (b and b.operating_region, "the respondent's actual place of business"),
+        (given_region, "the respondent's address as the complainant gave it"),
+        (b and b.registered_region, "the respondent's domicile"),
+    ):
+        if _county(region):
+            return _to(region, why, "routing.complaint")
+    return None
+
+
+def _route_merchant(b, given_region, rule_set):
+    usable = b.address_published and b.reachable
+    region = _county(b.operating_region) or _county(given_region)
+    if usable and region:
+        return _to(region, "merchant on a platform: where the merchant operates", "routing.merchant")
+    platform_region = b.platform and (_county(b.platform.registered_region) or _county(b.platform.operating_region))
+    if platform_region is None:
+        return None
+    fallback = rule_set is not None and "routing.platform_fallback" in rule_set.citations
+    if fallback and not usable:
+        why = ("merchant has no published address" if not b.address_published
+               else "merchant cannot be reached at its published address")
+        return _to(platform_region, f"{why}: the platform's domicile", "routing.platform_fallback")
+    return _to(platform_region, "merchant on a platform: the platform operator's domicile", "routing.merchant")
+
+
+def _route_report(respondent, respondent_region, conduct_region, violation_type):
+    if violation_type == "advertising":
+        region = _county(respondent and (respondent.operating_region or respondent.registered_region)) \
+            or _county(respondent_region)
+        if region:
+            return _to(region, "advertising: where the publisher is located", "routing.advertising")
+    if _county(conduct_region):
+        return _to(conduct_region, "where the reported conduct occurred", "routing.report")
+    region = _county(respondent and respondent.operating_region) or _county(respondent_region)
+    if region:
+        return _to(region, "where the reported conduct occurred (the respondent's place of business)",
+                   "routing.report")
+    return None

@@ -1,0 +1,140 @@
+from django.conf import settings
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+from ombud.accounts.models import ApiKey
+from ombud.businesses.models import Business
+from ombud.regions.models import Authority, Region
+from ombud.rules.models import RuleSet
+
+
+class Kind(models.TextChoices):
+    COMPLAINT = "complaint", _("complaint")
+    REPORT = "report", _("report")
+    CONSULTATION = "consultation", _("consultation")
+
+
+class Channel(models.TextChoices):
+    WEB = "web", _("web portal")
+    APP = "app", _("app or mini-program")
+    HOTLINE = "hotline", _("hotline")
+    LETTER = "letter", _("letter")
+    WALK_IN = "walk_in", _("walk-in")
+    API = "api", _("API")
+    IMPORT = "import", _("bulk import")
+
+
+class Status(models.TextChoices):
+    PENDING_DISPATCH = "pending_dispatch", _("awaiting dispatch")
+    RECEIVED = "received", _("received")
+    CLOSED = "closed", _("closed")
+
+
+class Case(models.Model):
+    ticket = models.CharField(max_length=12, unique=True)
+    kind = models.CharField(max_length=20, choices=Kind.choices)
+    channel = models.CharField(max_length=20, choices=Channel.choices)
+    status = models.CharField(max_length=30, choices=Status.choices, default=Status.RECEIVED)
+
+    # The complainant or reporter. Reports may be anonymous (Art. 33 keeps a reporter hidden).
+    anonymous = models.BooleanField(default=False)
+    complainant_name = models.CharField(max_length=100, blank=True)
+    complainant_phone = models.CharField(max_length=30, blank=True, db_index=True)
+    complainant_email = models.CharField(max_length=254, blank=True)
+    complainant_address = models.CharField(max_length=300, blank=True)
+    complainant_region = models.ForeignKey(Region, null=True, blank=True, on_delete=models.PROTECT, related_name="+")
+    agent = models.JSONField(null=True, blank=True)  # {name, phone, power_of_attorney}
+    joint_complainants = models.JSONField(default=list, blank=True)  # [{name, phone, address, representative}]
+
+    respondent = models.ForeignKey(Business, null=True, blank=True, on_delete=models.PROTECT, related_name="cases")
+    respondent_name = models.CharField(max_length=200, blank=True)  # as the complainant gave it
+    respondent_address = models.CharField(max_length=300, blank=True)
+    platform = models.ForeignKey(Business, null=True, blank=True, on_delete=models.PROTECT, related_name="+")
+    conduct_address = models.CharField(max_length=300, blank=True)  # reports: where the conduct occurred
+    conduct_region = models.ForeignKey(Region, null=True, blank=True, on_delete=models.PROTECT, related_name="+")
+
+    category = models.CharField(max_length=60, blank=True, db_index=True)
+    issue_type = models.CharField(max_length=60, blank=True, db_index=True)
+    violation_type = models.CharField(max_length=60, blank=True)
+    request = models.TextField(blank=True)
+    facts = models.TextField(blank=True)
+    amount = models.DecimalField(max_digits=14, decimal_places=2, null=True, blank=True)
+    purchase_date = models.DateField(null=True, blank=True)
+    order_number = models.CharField(max_length=100, blank=True)
+
+    consent_disclosure = models.BooleanField(null=True)
+    consent_delegated_mediation = models.BooleanField(null=True)
+
+    received_at = models.DateTimeField(db_index=True)
+    rule_set = models.ForeignKey(RuleSet, null=True, blank=True, on_delete=models.PROTECT)
+    authority = models.ForeignKey(Authority, on_delete=models.PROTECT, related_name="cases")
+    intake_authority = models.ForeignKey(Authority, null=True, blank=True, on_delete=models.PROTECT,
+                                         related_name="+")
+    incomplete = models.BooleanField(default=False)
+    missing_fields = models.JSONField(default=list, blank=True)
+    linked_case = models.ForeignKey("self", null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
+
+    submitted_by_key = models.ForeignKey(ApiKey, null=True, blank=True, on_delete=models.PROTECT)
+    submitted_by_user = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True,
+                                          on_delete=models.PROTECT, related_name="+")
+    idempotency_scope = models.CharField(max_length=40, null=True, blank=True)
+    idempotency_key = models.CharField(max_length=200, null=True, blank=True)
+    idempotency_hash = models.CharField(max_length=64, blank=True)
+    source = models.CharField(max_length=30, blank=True)  # e.g. "cfpb" for imported records
+    external_id = models.CharField(max_length=64, null=True, blank=True)
+    extra = models.JSONField(default=dict, blank=True)  # source-specific fields kept as received
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["idempotency_scope", "idempotency_key"], name="case_idempotency"),
+            models.UniqueConstraint(fields=["source", "external_id"], name="case_source_external_id"),
+        ]
+        indexes = [
+            models.Index(fields=["authority", "status", "-received_at"], name="case_authority_status"),
+            models.Index(fields=["-received_at", "-id"], name="case_received_cursor"),
+            models.Index(fields=["respondent", "-received_at"], name="case_respondent"),
+        ]
+
+    def __str__(self):
+        return self.ticket
+
+
+class CaseEvent(models.Model):
+    """Append-only history: who, when, what, why, and the article it rests on."""
+
+    case = models.ForeignKey(Case, on_delete=models.PROTECT, related_name="events")
+    at = models.DateTimeField()
+    action = models.CharField(max_length=40)
+    actor_user = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT,
+                                   related_name="+")
+    actor_key = models.ForeignKey(ApiKey, null=True, blank=True, on_delete=models.PROTECT, related_name="+")
+    actor_label = models.CharField(max_length=120, blank=True)  # "system", "import", an operator's name
+    from_status = models.CharField(max_length=30, blank=True)
+    to_status = models.CharField(max_length=30, blank=True)
+    authority = models.ForeignKey(Authority, null=True, blank=True, on_delete=models.PROTECT, related_name="+")
+    reason = models.TextField(blank=True)
+    article = models.CharField(max_length=60, blank=True)
+    data = models.JSONField(default=dict, blank=True)
+
+    class Meta:
+        ordering = ["at", "id"]
+        indexes = [models.Index(fields=["case", "at"], name="event_case_at")]
+
+    def save(self, *args, **kwargs):
+        if self.pk is not None:
+            raise RuntimeError("case events are append-only")
+        super().save(*args, **kwargs)
+
+    def delete(self, *args, **kwargs):
+        raise RuntimeError("case events are append-only")
+
+
+class Attachment(models.Model):
+    case = models.ForeignKey(Case, on_delete=models.PROTECT, related_name="attachments")
+    file = models.FileField(upload_to="attachments/%Y/%m/")
+    name = models.CharField(max_length=200)
+    content_type = models.CharField(max_length=100)
+    size = models.PositiveIntegerField()
+    sha256 = models.CharField(max_length=64)
+    uploaded_at = models.DateTimeField(auto_now_add=True)

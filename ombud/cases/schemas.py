@@ -1,0 +1,76 @@
+import datetime as dt
+from decimal import Decimal
+
+from ninja import Schema
+
+
+class AuthorityOut(Schema):
+    code: str
+    name: str
+
+
+class EventOut(Schema):
+    at: dt.datetime
+    action: str
+    actor: str
+    reason: str
+    article: str
+    from_status: str
+    to_status: str
+    authority: str | None
+    data: dict
+
+
+class RespondentOut(Schema):
+    id: int | None = None
+    name: str
+    uscc: str | None = None
+    kind: str | None = None
+    address: str = ""
+
+
+class AttachmentOut(Schema):
+    name: str
+    content_type: str
+    size: int
+    sha256: str
+
+
+class CaseSummaryOut(Schema):
+    ticket: str
+    display_ticket: str
+    kind: str
+    channel: str
+    status: str
+    authority: AuthorityOut
+    rule_set: str | None
+    received_at: dt.datetime
+    category: str
+    issue_type: str
+    respondent: RespondentOut | None
+    incomplete: bool
+
+
+class CaseOut(CaseSummaryOut):
+    violation_type: str
+    missing_fields: list[str]
+    request: str
+    facts: str
+    amount: Decimal | None
+    purchase_date: dt.date | None
+    order_number: str
+    platform: str | None
+    consent_disclosure: bool | None
+    consent_delegated_mediation: bool | None
+    anonymous: bool
+    complainant: dict | None
+    agent: dict | None
+    joint_complainants: list[dict]
+    linked_ticket: str | None
+    attachments: list[AttachmentOut]
+    events: list[EventOut]
+
+
+class CasePageOut(Schema):
+    items: list[CaseSummaryOut]
+    next_cursor: str | None

@@ -1,0 +1,140 @@
+"""Queries over cases, always narrowed to what the caller may see."""
+import base64
+import datetime as dt
+
+from django.db.models import Q
+
+from ombud.accounts.models import Role, STAFF_ROLES
+from ombud.core.errors import InvalidInput, NotFound
+
+from .models import Case
+from .tickets import normalize
+
+
+def visible_cases(actor):
+    qs = Case.objects.all()
+    if actor.key is not None:
+        if actor.role == Role.INTEGRATOR:
+            return qs.filter(submitted_by_key=actor.key)
+        if actor.role in STAFF_ROLES and actor.authority is not None:
+            return qs.filter(authority__path__startswith=actor.authority.path)
+        return qs.none()
+    if actor.user is not None:
+        if actor.role in STAFF_ROLES:
+            if actor.authority is None:
+                return qs if actor.user.is_superuser else qs.none()
+            return qs.filter(authority__path__startswith=actor.authority.path)
+        if actor.role == Role.BUSINESS:
+            business = getattr(actor.user.profile, "business", None)
+            return qs.filter(respondent=business) if business else qs.none()
+        return qs.filter(submitted_by_user=actor.user)
+    return qs.none()
+
+
+def get_case(*, ticket, actor, phone=""):
+    """A case the actor may see, or NotFound: a case outside one's scope does not exist for them."""
+    number = normalize(ticket)
+    if number is None:
+        raise NotFound("no such case")
+    qs = Case.objects.filter(ticket=number) if (phone and actor.role in ("", Role.CONSUMER)) else \
+        visible_cases(actor).filter(ticket=number)
+    case = _with_detail(qs).first()
+    if case is None or (phone and actor.role in ("", Role.CONSUMER) and not _same_phone(case, phone, actor)):
+        raise NotFound("no such case")
+    return case
+
+
+def _with_detail(qs):
+    return (qs.select_related("authority", "rule_set", "respondent", "platform", "linked_case")
+            .prefetch_related("events__authority", "attachments"))
+
+
+def load_case(ticket):
+    """A case with everything its detail view needs, with no scope check: callers have done it."""
+    return _with_detail(Case.objects.filter(ticket=ticket)).get()
+
+
+def _same_phone(case, phone, actor):
+    if actor.user is not None and case.submitted_by_user_id == actor.user.pk:
+        return True
+    digits = "".join(ch for ch in phone if ch.isdigit())
+    return bool(digits) and digits == "".join(ch for ch in case.complainant_phone if ch.isdigit())
+
+
+def party_view(case, actor):
+    """The complainant as this caller may see it. Reporters are never shown to a respondent (Art. 33)."""
+    if case.anonymous:
+        return None
+    person = {"name": case.complainant_name, "phone": case.complainant_phone, "email": case.complainant_email,
+              "address": case.complainant_address, "region_code": case.complainant_region_id or ""}
+    if actor.role == Role.BUSINESS:
+        if case.kind != "complaint":
+            return None
+        return {"name": case.complainant_name, "phone": case.complainant_phone}
+    return person
+
+
+def _values(raw):
+    """'a,b' -> (False, [a, b]); '!a,b' -> (True, [a, b]): every filter can be negated."""
+    negate = raw.startswith("!")
+    return negate, [v for v in raw.lstrip("!").split(",") if v]
+
+
+def _apply(qs, raw, lookup):
+    if not raw:
+        return qs
+    negate, values = _values(raw)
+    cond = Q(**{f"{lookup}__in": values})
+    return qs.exclude(cond) if negate else qs.filter(cond)
+
+
+def encode_cursor(case):
+    return base64.urlsafe_b64encode(f"{case.received_at.isoformat()}|{case.pk}".encode()).decode()
+
+
+def _decode_cursor(cursor):
+    try:
+        at, pk = base64.urlsafe_b64decode(cursor.encode()).decode().split("|")
+        return dt.datetime.fromisoformat(at), int(pk)
+    except Exception:
+        raise InvalidInput([{"loc": ["cursor"], "msg": "cursor is not one this API returned", "type": "cursor"}])
+
+
+def list_cases(*, actor, status="", kind="", authority="", received_from=None, received_to=None, category="",
+               issue_type="", respondent="", q="", cursor="", limit=50):
+    qs = visible_cases(actor)
+    qs = _apply(qs, status, "status")
+    qs = _apply(qs, kind, "kind")
+    qs = _apply(qs, category, "category")
+    qs = _apply(qs, issue_type, "issue_type")
+    if authority:
+        negate, codes = _values(authority)
+        cond = Q()
+        for code in codes:
+            cond |= Q(authority__path__startswith=_path(code)) if code.isdigit() else Q(authority__code=code)
+        qs = qs.exclude(cond) if negate else qs.filter(cond)
+    if respondent:
+        negate, values = _values(respondent)
+        cond = Q()
+        for v in values:
+            cond |= Q(respondent_id=int(v)) if v.isdigit() else Q(respondent__uscc=v.upper()) | Q(
+                respondent__name__icontains=v)
+        qs = qs.exclude(cond) if negate else qs.filter(cond)
+    if received_from:
+        qs = qs.filter(received_at__gte=received_from)
+    if received_to:
+        qs = qs.filter(received_at__lt=received_to)
+    if q:
+        qs = qs.filter(Q(facts__icontains=q) | Q(request__icontains=q) | Q(respondent_name__icontains=q))
+    if cursor:
+        at, pk = _decode_cursor(cursor)
+        qs = qs.filter(Q(received_at__lt=at) | Q(received_at=at, id__lt=pk))
+    rows = list(qs.select_related("authority", "rule_set", "respondent").order_by("-received_at", "-id")[: limit + 1])
+    next_cursor = encode_cursor(rows[limit - 1]) if len(rows) > limit else None
+    return rows[:limit], next_cursor
+
+
+def _path(code):
+    from ombud.regions.services import path_of
+
+    return path_of(code) if len(code) == 6 else code

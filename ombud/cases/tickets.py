@@ -1,0 +1,39 @@
+"""Ticket numbers: 13 digits, easy to read over the phone, with a Luhn check digit.
+
+Two digits of the year, ten random digits, one check digit: 2612-3456-78901.
+The check digit catches a misheard digit or two swapped neighbours.
+"""
+import re
+import secrets
+from datetime import datetime
+
+_DIGITS = re.compile(r"\d")
+
+
+def luhn_digit(body):
+    total = 0
+    for i, ch in enumerate(reversed(body)):
+        d = int(ch)
+        if i % 2 == 0:
+            d *= 2
+            if d > 9:
+                d -= 9
+        total += d
+    return str((10 - total % 10) % 10)
+
+
+def new_ticket(when: datetime):
+    body = f"{when.year % 100:02d}{secrets.randbelow(10**10):010d}"
+    return body + luhn_digit(body)
+
+
+def normalize(text):
+    """Accept '2612-3456-78901', spaces or none; None if it cannot be a ticket."""
+    digits = "".join(_DIGITS.findall(text or ""))
+    if len(digits) != 13 or luhn_digit(digits[:12]) != digits[12]:
+        return None
+    return digits
+
+
+def display(ticket):
+    return f"{ticket[:4]}-{ticket[4:8]}-{ticket[8:]}"

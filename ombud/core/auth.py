@@ -1,0 +1,24 @@
+"""Who is calling: a bearer API key, a signed-in user, or the public."""
+from ombud.accounts.services import authenticate_token
+from ombud.core.errors import DomainError
+from ombud.intake.services import Actor
+
+
+class Unauthorized(DomainError):
+    status = 401
+
+
+def actor_for(request):
+    header = request.headers.get("Authorization", "")
+    if header:
+        scheme, _, token = header.partition(" ")
+        key = authenticate_token(token.strip()) if scheme.lower() == "bearer" else None
+        if key is None:
+            raise Unauthorized("invalid or revoked API key; send Authorization: Bearer <key>")
+        return Actor(role=key.role, key=key, authority=key.authority)
+    user = getattr(request, "user", None)
+    if user is not None and user.is_authenticated:
+        profile = getattr(user, "profile", None)
+        role = profile.role if profile else ("admin" if user.is_superuser else "consumer")
+        return Actor(role=role, user=user, authority=profile.authority if profile else None)
+    return Actor()

@@ -1,0 +1,1 @@
+"""No tables of its own; the module lets post_migrate reach this app."""

@@ -1,0 +1,226 @@
+"""The one intake service behind the API, the hotline console, letters and imports."""
+import hashlib
+import json
+from dataclasses import dataclass
+
+from django.db import IntegrityError, transaction
+from django.utils import timezone
+
+from ombud.accounts.models import BACKDATING_ROLES
+from ombud.businesses.services import find_or_register_respondent, find_platform
+from ombud.cases import jurisdiction
+from ombud.cases.models import Case, CaseEvent, Kind, Status
+from ombud.cases.services import event
+from ombud.cases.tickets import new_ticket
+from ombud.core.errors import InvalidInput
+from ombud.regions import address as addresses
+from ombud.regions.selectors import region_by_code
+from ombud.rules.selectors import rule_set_for
+
+from .attachments import check_attachments, store_attachments
+from .schemas import CaseIn
+
+# Art. 9: what a complaint must carry. Missing ones flag the case; a person decides.
+REQUIRED = {
+    "complainant.name": lambda c: c.complainant.name,
+    "complainant.phone": lambda c: c.complainant.phone,
+    "complainant.address": lambda c: c.complainant.address,
+    "respondent.name": lambda c: c.respondent.name,
+    "respondent.address": lambda c: c.respondent.address or c.respondent.uscc,
+    "request": lambda c: c.request,
+    "facts": lambda c: c.facts,
+}
+
+
+@dataclass
+class Actor:
+    """Who submits: a user, an API key, or neither (the public)."""
+
+    role: str = ""
+    user: object = None
+    key: object = None
+    authority: object = None
+
+    @property
+    def who(self):
+        return self.key or self.user
+
+    @property
+    def scope(self):
+        if self.key:
+            return f"key:{self.key.pk}"
+        if self.user:
+            return f"user:{self.user.pk}"
+        return "public"
+
+
+@dataclass
+class Outcome:
+    case: Case
+    created: bool
+    linked: Case | None = None
+
+
+def payload_hash(raw):
+    return hashlib.sha256(json.dumps(raw, sort_keys=True, default=str).encode()).hexdigest()
+
+
+def missing_fields(data: CaseIn):
+    if data.kind != Kind.COMPLAINT:
+        return []
+    return [name for name, get in REQUIRED.items() if not get(data)]
+
+
+def _received_at(data, actor):
+    now = timezone.now()
+    if data.received_at is None or actor.role not in BACKDATING_ROLES:
+        return now
+    if data.received_at > now + timezone.timedelta(minutes=5):
+        raise InvalidInput([{"loc": ["received_at"], "msg": "received_at is in the future", "type": "value_error"}])
+    return data.received_at
+
+
+def _resolve(text, region_code="", hint=""):
+    if region_code:
+        return region_by_code(region_code)
+    if not text:
+        return None
+    res = addresses.resolve(text, hint=hint)
+    return res.county
+
+
+def _existing(actor, key, digest):
+    case = Case.objects.filter(idempotency_scope=actor.scope, idempotency_key=key).first()
+    if case is not None and case.idempotency_hash and case.idempotency_hash != digest:
+        raise InvalidInput([{"loc": ["Idempotency-Key"], "type": "idempotency_mismatch",
+                             "msg": "this Idempotency-Key was used with a different body"}])
+    return case
+
+
+def submit(*, data: CaseIn, actor: Actor, idempotency_key=None, raw=None, files=()):
+    """Validate, classify, route and durably commit one submission. Safe to retry with a key."""
+    digest = payload_hash(raw if raw is not None else data.model_dump(mode="json")) if idempotency_key else ""
+    if idempotency_key:
+        hit = _existing(actor, idempotency_key, digest)
+        if hit:
+            return Outcome(hit, created=False, linked=_linked(hit))
+    received_at = _received_at(data, actor)
+    checked = check_attachments(files) if files else []
+    for attempt in range(4):
+        try:
+            with transaction.atomic():
+                return _create(data, actor, received_at, idempotency_key, digest, checked)
+        except IntegrityError:
+            # Either a concurrent retry with the same key won the race, or a ticket collided.
+            if idempotency_key:
+                hit = _existing(actor, idempotency_key, digest)
+                if hit:
+                    return Outcome(hit, created=False, linked=_linked(hit))
+            if attempt == 3:
+                raise
+
+
+def _linked(case):
+    return Case.objects.filter(pk=case.linked_case_id).first() if case.linked_case_id else None
+
+
+def _create(data, actor, received_at, idempotency_key, digest, checked):
+    rule_set = rule_set_for(received_at)
+    platform = find_platform(data.platform)
+    resp = data.respondent
+    respondent_region = _resolve(resp.address, resp.region_code, resp.province)
+    respondent = find_or_register_respondent(
+        name=resp.name, uscc=resp.uscc, address=resp.address, province_hint=resp.province,
+        kind=resp.kind, platform=platform, region=respondent_region,
+    ) if (resp.name or resp.uscc) else None
+    case = _build_case(data, actor, received_at, rule_set, respondent, respondent_region, platform)
+    case.idempotency_scope = actor.scope if idempotency_key else None
+    case.idempotency_key = idempotency_key
+    case.idempotency_hash = digest
+    events = _route_and_save(case, data, actor, respondent_region)
+    linked = None
+    if data.report is not None:
+        linked = _split_report(case, data, actor, received_at, rule_set, respondent, respondent_region, events)
+    CaseEvent.objects.bulk_create(events)
+    if checked:
+        store_attachments(case=case, checked=checked, actor=actor.who)
+    return Outcome(case, created=True, linked=linked)
+
+
+def _build_case(data, actor, received_at, rule_set, respondent, respondent_region, platform, kind=None):
+    person = data.complainant
+    anonymous = data.anonymous
+    return Case(
+        ticket=new_ticket(received_at), kind=kind or data.kind, channel=data.channel, anonymous=anonymous,
+        complainant_name="" if anonymous else person.name,
+        complainant_phone="" if anonymous else person.phone,
+        complainant_email="" if anonymous else person.email,
+        complainant_address="" if anonymous else person.address,
+        complainant_region=None if anonymous else _resolve(person.address, person.region_code),
+        agent=data.agent.model_dump() if data.agent else None,
+        joint_complainants=[j.model_dump() for j in data.joint_complainants],
+        respondent=respondent, respondent_name=data.respondent.name, respondent_address=data.respondent.address,
+        platform=platform or (respondent.platform if respondent else None),
+        conduct_address=data.conduct_address, conduct_region=_resolve(data.conduct_address),
+        category=data.category, issue_type=data.issue_type, violation_type=data.violation_type,
+        request=data.request, facts=data.facts, amount=data.amount, purchase_date=data.purchase_date,
+        order_number=data.order_number, consent_disclosure=data.consent_disclosure,
+        consent_delegated_mediation=data.consent_delegated_mediation,
+        received_at=received_at, rule_set=rule_set,
+        intake_authority=actor.authority or jurisdiction.national_authority(),
+        submitted_by_key=actor.key, submitted_by_user=actor.user,
+    )
+
+
+def _route_and_save(case, data, actor, respondent_region):
+    decision = jurisdiction.route(
+        kind=case.kind, respondent=case.respondent, respondent_region=respondent_region,
+        conduct_region=case.conduct_region, violation_type=case.violation_type, rule_set=case.rule_set,
+        intake_authority=case.intake_authority,
+    )
+    missing = missing_fields(data) if case.kind == data.kind else []
+    case.authority = decision.authority
+    case.status = Status.RECEIVED if decision.routed else Status.PENDING_DISPATCH
+    case.incomplete = bool(missing)
+    case.missing_fields = missing
+    case.save(force_insert=True)
+    cite = (lambda key: case.rule_set.cite(key) if case.rule_set and key in case.rule_set.citations else "")
+    received = event(
+        case, action="received", actor=actor.who, at=case.received_at, to_status=case.status,
+        authority=case.intake_authority,
+        reason="received; required content missing: " + ", ".join(missing) if missing else "received",
+        article=cite("intake.required") if missing else "",
+        data={"channel": case.channel, "incomplete": case.incomplete, "missing_fields": missing,
+              "rule_set": case.rule_set.label if case.rule_set else None},
+    )
+    routed = event(
+        case, action="routed" if decision.routed else "held_for_dispatch", actor="system",
+        reason=decision.reason, article=cite(decision.citation_key), to_status=case.status,
+        data={"authority": decision.authority.code, "region": decision.region_code,
+              "rule": decision.citation_key,
+              "article_confirmed": bool(case.rule_set and case.rule_set.citations.get(
+                  decision.citation_key, {}).get("confirmed"))},
+    )
+    if not actor.who:
+        received.actor_label = "public"
+    return [received, routed]
+
+
+def _split_report(case, data, actor, received_at, rule_set, respondent, respondent_region, events):
+    part = data.report
+    report_data = data.model_copy(update={
+        "kind": "report", "facts": part.facts, "violation_type": part.violation_type,
+        "conduct_address": part.conduct_address or data.conduct_address, "request": "", "report": None,
+    })
+    report = _build_case(report_data, actor, received_at, rule_set, respondent, respondent_region,
+                         case.platform, kind=Kind.REPORT)
+    report.linked_case = case
+    events.extend(_route_and_save(report, report_data, actor, respondent_region))
+    case.linked_case = report
+    case.save(update_fields=["linked_case"])
+    article = case.rule_set.cite("intake.split") if case.rule_set and "intake.split" in case.rule_set.citations else ""
+    for this, other in ((case, report), (report, case)):
+        events.append(event(this, action="split", actor=actor.who, article=article,
+                            reason="complaint and report in one submission are handled on separate tracks",
+                            data={"linked_ticket": other.ticket, "linked_kind": other.kind}))
+    return report

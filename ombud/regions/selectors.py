@@ -1,0 +1,20 @@
+from django.db.models import Q
+
+from .address import _current_index
+from .models import Region
+
+
+def region_by_code(code):
+    """An active region from the in-process index (no query on the intake path)."""
+    return _current_index().by_code.get(code)
+
+
+def search_regions(*, q="", level=None, parent=None, limit=50):
+    qs = Region.objects.filter(active=True)
+    if q:
+        qs = qs.filter(Q(code__startswith=q) | Q(name__contains=q) | Q(full_name__contains=q))
+    if level is not None:
+        qs = qs.filter(level=level)
+    if parent:
+        qs = qs.filter(parent_id=parent)
+    return qs.order_by("code")[:limit]

@@ -1,0 +1,40 @@
+import datetime as dt
+import threading
+import time
+from zoneinfo import ZoneInfo
+
+from django.conf import settings
+
+from .models import RuleSet
+
+_cache = {"at": 0.0, "sets": []}
+_lock = threading.Lock()
+_TTL = 30  # seconds; an admin's amendment reaches every process within this
+
+
+def _active_sets():
+    now = time.monotonic()
+    if now - _cache["at"] > _TTL:
+        with _lock:
+            _cache["sets"] = list(RuleSet.objects.filter(active=True).order_by("-effective_from", "-version"))
+            _cache["at"] = now
+    return _cache["sets"]
+
+
+def clear_cache():
+    _cache["at"] = 0.0
+
+
+def local_date(moment):
+    if isinstance(moment, dt.datetime):
+        return moment.astimezone(ZoneInfo(settings.TIME_ZONE)).date()
+    return moment
+
+
+def rule_set_for(received_at):
+    """The rule set in force on the local date of receipt, or None if none covers it."""
+    day = local_date(received_at)
+    for rs in _active_sets():
+        if rs.effective_from <= day and (rs.effective_until is None or day < rs.effective_until):
+            return rs
+    return None

@@ -1,0 +1,138 @@
+"""Settings come from the environment; defaults give a zero-setup SQLite install."""
+import os
+from pathlib import Path
+
+import dj_database_url
+
+BASE_DIR = Path(__file__).resolve().parent
+DATA_DIR = Path(os.environ.get("OMBUD_DATA_DIR", BASE_DIR.parent / "var")).resolve()
+DATA_DIR.mkdir(parents=True, exist_ok=True)
+
+SECRET_KEY = os.environ.get("OMBUD_SECRET_KEY", "dev-only-insecure-key-change-me")
+DEBUG = os.environ.get("OMBUD_DEBUG", "0") == "1"
+ALLOWED_HOSTS = os.environ.get("OMBUD_ALLOWED_HOSTS", "127.0.0.1,localhost,testserver").split(",")
+
+INSTALLED_APPS = [
+    "django.contrib.admin",
+    "django.contrib.auth",
+    "django.contrib.contenttypes",
+    "django.contrib.sessions",
+    "django.contrib.messages",
+    "django.contrib.staticfiles",
+    "ninja",
+    "huey.contrib.djhuey",
+    "ombud.core",
+    "ombud.regions",
+    "ombud.businesses",
+    "ombud.taxonomy",
+    "ombud.rules",
+    "ombud.accounts",
+    "ombud.cases",
+    "ombud.intake",
+]
+
+MIDDLEWARE = [
+    "django.middleware.security.SecurityMiddleware",
+    "whitenoise.middleware.WhiteNoiseMiddleware",
+    "django.contrib.sessions.middleware.SessionMiddleware",
+    "django.middleware.locale.LocaleMiddleware",
+    "django.middleware.common.CommonMiddleware",
+    "django.middleware.csrf.CsrfViewMiddleware",
+    "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "django.contrib.messages.middleware.MessageMiddleware",
+    "django.middleware.clickjacking.XFrameOptionsMiddleware",
+]
+
+ROOT_URLCONF = "ombud.urls"
+WSGI_APPLICATION = "ombud.wsgi.application"
+
+TEMPLATES = [
+    {
+        "BACKEND": "django.template.backends.django.DjangoTemplates",
+        "DIRS": [BASE_DIR / "templates"],
+        "APP_DIRS": True,
+        "OPTIONS": {
+            "context_processors": [
+                "django.template.context_processors.request",
+                "django.contrib.auth.context_processors.auth",
+                "django.contrib.messages.context_processors.messages",
+                "django.template.context_processors.i18n",
+            ]
+        },
+    }
+]
+
+
+def _database():
+    url = os.environ.get("DATABASE_URL") or f"sqlite:///{DATA_DIR / 'ombud.sqlite3'}"
+    db = dj_database_url.parse(url, conn_max_age=int(os.environ.get("OMBUD_CONN_MAX_AGE", "60")))
+    if db["ENGINE"] == "django.db.backends.sqlite3":
+        # WAL lets readers run beside the single writer; synchronous=FULL makes an
+        # acknowledged intake survive a power cut, not only a killed process.
+        sync = os.environ.get("OMBUD_SQLITE_SYNCHRONOUS", "FULL")
+        db["OPTIONS"] = {
+            "init_command": (
+                "PRAGMA journal_mode=WAL;"
+                f"PRAGMA synchronous={sync};"
+                "PRAGMA foreign_keys=ON;"
+                "PRAGMA temp_store=MEMORY;"
+                "PRAGMA cache_size=-65536;"
+            ),
+            "transaction_mode": "IMMEDIATE",
+            "timeout": 30,
+        }
+        db["CONN_MAX_AGE"] = 0 if db["NAME"] == ":memory:" else db["CONN_MAX_AGE"]
+        db["TEST"] = {"NAME": os.environ.get("OMBUD_TEST_SQLITE", str(DATA_DIR / "test.sqlite3"))}
+    else:
+        db["CONN_HEALTH_CHECKS"] = True
+    return db
+
+
+DATABASES = {"default": _database()}
+DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
+
+REDIS_URL = os.environ.get("REDIS_URL", "")
+if REDIS_URL:
+    HUEY = {"huey_class": "huey.RedisHuey", "name": "ombud", "url": REDIS_URL, "immediate": False}
+else:
+    HUEY = {
+        "huey_class": "huey.SqliteHuey",
+        "name": "ombud",
+        "filename": str(DATA_DIR / "huey.sqlite3"),
+        "immediate": os.environ.get("OMBUD_HUEY_IMMEDIATE", "0") == "1",
+    }
+
+LANGUAGE_CODE = os.environ.get("OMBUD_LANGUAGE", "zh-hans")
+LANGUAGES = [("zh-hans", "简体中文"), ("en", "English")]
+LOCALE_PATHS = [BASE_DIR / "locale"]
+TIME_ZONE = os.environ.get("OMBUD_TIME_ZONE", "Asia/Shanghai")
+USE_I18N = True
+USE_TZ = True
+
+STATIC_URL = "/static/"
+STATIC_ROOT = DATA_DIR / "static"
+STATIC_ROOT.mkdir(exist_ok=True)
+WHITENOISE_USE_FINDERS = True  # every asset is served by the app itself: no CDN on an intranet
+MEDIA_URL = "/media/"
+MEDIA_ROOT = Path(os.environ.get("OMBUD_MEDIA_ROOT", DATA_DIR / "media"))
+
+SESSION_COOKIE_HTTPONLY = True
+SESSION_COOKIE_SAMESITE = "Lax"
+CSRF_COOKIE_SAMESITE = "Lax"
+SECURE = os.environ.get("OMBUD_SECURE", "0") == "1"
+SESSION_COOKIE_SECURE = CSRF_COOKIE_SECURE = SECURE
+
+# Attachments: per-file and per-case limits, and the types accepted (sniffed, not trusted).
+OMBUD_ATTACHMENT_MAX_BYTES = int(os.environ.get("OMBUD_ATTACHMENT_MAX_BYTES", 10 * 1024 * 1024))
+OMBUD_ATTACHMENT_MAX_FILES = int(os.environ.get("OMBUD_ATTACHMENT_MAX_FILES", 10))
+OMBUD_ATTACHMENT_TYPES = ["application/pdf", "image/jpeg", "image/png", "image/gif", "image/webp",
+                          "audio/mpeg", "video/mp4", "text/plain"]
+# The authority that holds cases nobody could route yet (Art. 37 intake unit).
+OMBUD_NATIONAL_AUTHORITY = "100000"
+
+LOGGING = {
+    "version": 1,
+    "disable_existing_loggers": False,
+    "handlers": {"console": {"class": "logging.StreamHandler"}},
+    "root": {"handlers": ["console"], "level": os.environ.get("OMBUD_LOG_LEVEL", "WARNING")},
+}
