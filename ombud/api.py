@@ -9,7 +9,7 @@ from ninja.renderers import BaseRenderer
 from ombud.businesses.api import router as businesses_router
 from ombud.cases.api import router as cases_router
 from ombud.core.errors import DomainError, InvalidInput
-from ombud.intake.api import router as intake_router
+from ombud.intake import api as intake_api
 from ombud.intake.schemas import CaseIn
 from ombud.regions.api import router as regions_router
 
@@ -35,7 +35,7 @@ class OmbudAPI(NinjaAPI):
 
 api = OmbudAPI(title="Ombud API", version="1", urls_namespace="api-v1", renderer=ORJSONRenderer(),
                docs_url="/docs", description="Complaints, reports and consultations. Routes are versioned: /api/v1/…")
-api.add_router("/", intake_router)
+cases_router.post(**intake_api.ROUTE, openapi_extra=intake_api.BODY_DOC)(intake_api.create_case)
 api.add_router("/", cases_router)
 api.add_router("/", regions_router)
 api.add_router("/", businesses_router)

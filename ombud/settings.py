@@ -82,7 +82,8 @@ def _database():
             "timeout": 30,
         }
         db["CONN_MAX_AGE"] = 0 if db["NAME"] == ":memory:" else db["CONN_MAX_AGE"]
-        db["TEST"] = {"NAME": os.environ.get("OMBUD_TEST_SQLITE", str(DATA_DIR / "test.sqlite3"))}
+        # A file, not :memory:, so tests see WAL and real locking; one per process so runs never collide.
+        db["TEST"] = {"NAME": os.environ.get("OMBUD_TEST_SQLITE", str(DATA_DIR / f"test-{os.getpid()}.sqlite3"))}
     else:
         db["CONN_HEALTH_CHECKS"] = True
     return db

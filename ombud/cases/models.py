@@ -31,7 +31,7 @@ class Status(models.TextChoices):
 
 
 class Case(models.Model):
-    ticket = models.CharField(max_length=12, unique=True)
+    ticket = models.CharField(max_length=16, unique=True)
     kind = models.CharField(max_length=20, choices=Kind.choices)
     channel = models.CharField(max_length=20, choices=Channel.choices)
     status = models.CharField(max_length=30, choices=Status.choices, default=Status.RECEIVED)

@@ -22,7 +22,8 @@ def summary(case):
     }
 
 
-def detail(case, actor):
+def detail(case, actor, events=None):
+    """`events`: pass them when they are already in hand (a case just created) to skip the query."""
     out = summary(case)
     hide_people = party_view(case, actor) is None or actor.role == "business"
     out.update({
@@ -35,7 +36,7 @@ def detail(case, actor):
         "agent": None if hide_people else case.agent,
         "joint_complainants": [] if hide_people else case.joint_complainants,
         "linked_ticket": case.linked_case.ticket if case.linked_case else None,
-        "attachments": [
+        "attachments": [] if events is not None else [
             {"name": a.name, "content_type": a.content_type, "size": a.size, "sha256": a.sha256}
             for a in case.attachments.all()
         ],
@@ -43,7 +44,7 @@ def detail(case, actor):
             {"at": e.at, "action": e.action, "actor": e.actor_label, "reason": e.reason, "article": e.article,
              "from_status": e.from_status, "to_status": e.to_status,
              "authority": e.authority.code if e.authority else None, "data": e.data}
-            for e in case.events.all()
+            for e in (case.events.all() if events is None else events)
         ],
     })
     return out

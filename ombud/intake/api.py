@@ -1,7 +1,7 @@
 import json
 
 from django.http import HttpRequest
-from ninja import Router
+from ninja import Status
 from pydantic import ValidationError
 
 from ombud.cases.presenters import detail
@@ -13,9 +13,11 @@ from ombud.core.errors import InvalidInput
 from . import services
 from .schemas import CaseIn
 
-router = Router(tags=["intake"])
+# POST /cases shares its path with GET /cases, so ombud/api.py mounts it on the cases router.
+ROUTE = {"path": "/cases", "response": {200: CaseOut, 201: CaseOut}, "tags": ["intake"],
+         "summary": "Submit a complaint, report or consultation"}
 
-_BODY_DOC = {
+BODY_DOC = {
     "requestBody": {
         "required": True,
         "content": {
@@ -61,8 +63,6 @@ def _parse(request: HttpRequest):
         ])
 
 
-@router.post("/cases", response={200: CaseOut, 201: CaseOut}, openapi_extra=_BODY_DOC,
-             summary="Submit a complaint, report or consultation")
 def create_case(request):
     actor = actor_for(request)
     raw, data, files = _parse(request)
@@ -70,7 +70,10 @@ def create_case(request):
     if key and len(key) > 200:
         raise InvalidInput([{"loc": ["Idempotency-Key"], "msg": "at most 200 characters", "type": "too_long"}])
     outcome = services.submit(data=data, actor=actor, idempotency_key=key, raw=raw, files=files)
-    body = detail(load_case(outcome.case.ticket), actor)
+    if outcome.events is not None:
+        body = detail(outcome.case, actor, events=outcome.events)
+    else:
+        body = detail(load_case(outcome.case.ticket), actor)
     body["linked_ticket"] = outcome.linked.ticket if outcome.linked else body["linked_ticket"]
-    return (201 if outcome.created else 200), body
+    return Status(201 if outcome.created else 200, body)
 

@@ -59,6 +59,7 @@ class Outcome:
     case: Case
     created: bool
     linked: Case | None = None
+    events: list | None = None  # the new case's events, so a response needs no re-query
 
 
 def payload_hash(raw):
@@ -144,7 +145,8 @@ def _create(data, actor, received_at, idempotency_key, digest, checked):
     CaseEvent.objects.bulk_create(events)
     if checked:
         store_attachments(case=case, checked=checked, actor=actor.who)
-    return Outcome(case, created=True, linked=linked)
+        return Outcome(case, created=True, linked=linked)
+    return Outcome(case, created=True, linked=linked, events=[e for e in events if e.case is case])
 
 
 def _build_case(data, actor, received_at, rule_set, respondent, respondent_region, platform, kind=None):

@@ -22,7 +22,7 @@ class Migration(migrations.Migration):
             name='Case',
             fields=[
                 ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('ticket', models.CharField(max_length=12, unique=True)),
+                ('ticket', models.CharField(max_length=16, unique=True)),
                 ('kind', models.CharField(choices=[('complaint', 'complaint'), ('report', 'report'), ('consultation', 'consultation')], max_length=20)),
                 ('channel', models.CharField(choices=[('web', 'web portal'), ('app', 'app or mini-program'), ('hotline', 'hotline'), ('letter', 'letter'), ('walk_in', 'walk-in'), ('api', 'API'), ('import', 'bulk import')], max_length=20)),
                 ('status', models.CharField(choices=[('pending_dispatch', 'awaiting dispatch'), ('received', 'received'), ('closed', 'closed')], default='received', max_length=30)),

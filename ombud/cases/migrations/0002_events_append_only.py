@@ -1,10 +1,13 @@
-"""The database itself refuses to change or delete a case event."""
+"""The database itself refuses to change a case event.
+
+PostgreSQL also refuses row deletes (TRUNCATE, an operator's deliberate act, still works).
+SQLite has no TRUNCATE: its flush is a DELETE, so there only updates are refused in SQL and
+deletes are refused by the model layer.
+"""
 from django.db import migrations
 
 SQLITE = [
     "CREATE TRIGGER caseevent_no_update BEFORE UPDATE ON cases_caseevent "
-    "BEGIN SELECT RAISE(ABORT, 'case events are append-only'); END;",
-    "CREATE TRIGGER caseevent_no_delete BEFORE DELETE ON cases_caseevent "
     "BEGIN SELECT RAISE(ABORT, 'case events are append-only'); END;",
 ]
 POSTGRES = [
@@ -26,7 +29,6 @@ def backwards(apps, schema_editor):
         schema_editor.execute("DROP TRIGGER IF EXISTS caseevent_no_change ON cases_caseevent")
     else:
         schema_editor.execute("DROP TRIGGER IF EXISTS caseevent_no_update")
-        schema_editor.execute("DROP TRIGGER IF EXISTS caseevent_no_delete")
 
 
 class Migration(migrations.Migration):

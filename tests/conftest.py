@@ -1,0 +1,86 @@
+import json
+
+import pytest
+from django.test import Client
+
+from ombud.accounts.services import create_api_key
+
+
+@pytest.fixture(autouse=True)
+def _media_in_tmp(settings, tmp_path):
+    settings.MEDIA_ROOT = tmp_path / "media"
+
+
+@pytest.fixture(autouse=True)
+def _fresh_caches():
+    """Process caches (rule sets, taxonomy, authorities, regions) must not leak between tests."""
+    from ombud.cases import jurisdiction
+    from ombud.regions import address
+    from ombud.rules import selectors as rules
+    from ombud.taxonomy import selectors as taxonomy
+
+    rules.clear_cache()
+    taxonomy.clear_cache()
+    address.reset_cache()
+    jurisdiction._cache["at"] = 0.0
+    yield
+
+
+class Api:
+    """A JSON client for /api/v1 with an optional bearer key."""
+
+    def __init__(self, token=None):
+        self.client = Client()
+        self.token = token
+
+    def _headers(self, extra=None):
+        headers = dict(extra or {})
+        if self.token:
+            headers["Authorization"] = f"Bearer {self.token}"
+        return headers
+
+    def post(self, path, body, headers=None):
+        data = body if isinstance(body, (str, bytes)) else json.dumps(body, ensure_ascii=False)
+        return self.client.post(f"/api/v1{path}", data=data, content_type="application/json",
+                                headers=self._headers(headers))
+
+    def get(self, path, **params):
+        return self.client.get(f"/api/v1{path}", params, headers=self._headers())
+
+
+def make_api(role, authority=None, name=None):
+    _, token = create_api_key(name=name or f"test-{role}", role=role, authority_code=authority)
+    return Api(token)
+
+
+@pytest.fixture
+def public_api(db):
+    return Api()
+
+
+@pytest.fixture
+def integrator(db):
+    return make_api("integrator")
+
+
+@pytest.fixture
+def handler_pudong(db):
+    return make_api("handler", "310115")
+
+
+def complaint(**overrides):
+    body = {
+        "kind": "complaint",
+        "channel": "app",
+        "complainant": {"name": "张三", "phone": "13800138000", "address": "上海市徐汇区漕溪北路1号"},
+        "respondent": {"name": "上海浦东鸿运家电销售有限公司", "address": "上海市浦东新区张江路100号"},
+        "category": "household_electronics",
+        "issue_type": "quality",
+        "request": "退货并退款",
+        "facts": "购买的冰箱使用三天后不制冷，商家拒绝退货。",
+        "amount": "2999.00",
+        "purchase_date": "2026-11-01",
+        "order_number": "JX20261101001",
+    }
+    body.update(overrides)
+    return body
