@@ -7,6 +7,7 @@ from django.conf import settings
 
 from ombud.businesses.models import Business
 from ombud.regions.models import Authority
+from ombud.regions.selectors import region_by_code
 
 _cache = {"at": 0.0, "by_region": {}}
 _lock = threading.Lock()
@@ -41,6 +42,12 @@ def _county(region):
     return region if region is not None and region.level >= 2 else None
 
 
+def _at(business, field):
+    """A business's region from the in-process division index: no join, no query."""
+    code = business and getattr(business, f"{field}_id")
+    return region_by_code(code) if code else None
+
+
 def _to(region, reason, key):
     return Decision(authority=amr_for_region(region.code), routed=True, reason=reason, citation_key=key,
                     region_code=region.code)
@@ -64,15 +71,15 @@ def _route_complaint(respondent, given_region, rule_set):
     b = respondent
     kind = b.kind if b else Business.Kind.ORDINARY
     if kind in (Business.Kind.PLATFORM, Business.Kind.SELF_OPERATED):
-        region = _county(b.registered_region) or _county(b.operating_region)
+        region = _county(_at(b, "registered_region")) or _county(_at(b, "operating_region"))
         if region:
             return _to(region, f"{b.get_kind_display()}: the operator's domicile", "routing.platform")
     if kind == Business.Kind.MERCHANT:
         return _route_merchant(b, given_region, rule_set)
     for region, why in (
-        (b and b.operating_region, "the respondent's actual place of business"),
+        (_at(b, "operating_region"), "the respondent's actual place of business"),
         (given_region, "the respondent's address as the complainant gave it"),
-        (b and b.registered_region, "the respondent's domicile"),
+        (_at(b, "registered_region"), "the respondent's domicile"),
     ):
         if _county(region):
             return _to(region, why, "routing.complaint")
@@ -81,10 +88,12 @@ def _route_complaint(respondent, given_region, rule_set):
 
 def _route_merchant(b, given_region, rule_set):
     usable = b.address_published and b.reachable
-    region = _county(b.operating_region) or _county(given_region)
+    region = _county(_at(b, "operating_region")) or _county(given_region)
     if usable and region:
         return _to(region, "merchant on a platform: where the merchant operates", "routing.merchant")
-    platform_region = b.platform and (_county(b.platform.registered_region) or _county(b.platform.operating_region))
+    platform = b.platform
+    platform_region = platform and (_county(_at(platform, "registered_region"))
+                                    or _county(_at(platform, "operating_region")))
     if platform_region is None:
         return None
     fallback = rule_set is not None and "routing.platform_fallback" in rule_set.citations
@@ -97,13 +106,13 @@ def _route_merchant(b, given_region, rule_set):
 
 def _route_report(respondent, respondent_region, conduct_region, violation_type):
     if violation_type == "advertising":
-        region = _county(respondent and (respondent.operating_region or respondent.registered_region)) \
-            or _county(respondent_region)
+        region = (_county(_at(respondent, "operating_region")) or _county(_at(respondent, "registered_region"))
+                  or _county(respondent_region))
         if region:
             return _to(region, "advertising: where the publisher is located", "routing.advertising")
     if _county(conduct_region):
         return _to(conduct_region, "where the reported conduct occurred", "routing.report")
-    region = _county(respondent and respondent.operating_region) or _county(respondent_region)
+    region = _county(_at(respondent, "operating_region")) or _county(respondent_region)
     if region:
         return _to(region, "where the reported conduct occurred (the respondent's place of business)",
                    "routing.report")

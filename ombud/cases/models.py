@@ -39,22 +39,26 @@ class Case(models.Model):
     # The complainant or reporter. Reports may be anonymous (Art. 33 keeps a reporter hidden).
     anonymous = models.BooleanField(default=False)
     complainant_name = models.CharField(max_length=100, blank=True)
-    complainant_phone = models.CharField(max_length=30, blank=True, db_index=True)
+    complainant_phone = models.CharField(max_length=30, blank=True)
     complainant_email = models.CharField(max_length=254, blank=True)
     complainant_address = models.CharField(max_length=300, blank=True)
-    complainant_region = models.ForeignKey(Region, null=True, blank=True, on_delete=models.PROTECT, related_name="+")
+    complainant_region = models.ForeignKey(Region, null=True, blank=True, on_delete=models.PROTECT, related_name="+",
+                                           db_index=False)
     agent = models.JSONField(null=True, blank=True)  # {name, phone, power_of_attorney}
     joint_complainants = models.JSONField(default=list, blank=True)  # [{name, phone, address, representative}]
 
-    respondent = models.ForeignKey(Business, null=True, blank=True, on_delete=models.PROTECT, related_name="cases")
+    respondent = models.ForeignKey(Business, null=True, blank=True, on_delete=models.PROTECT, related_name="cases",
+                                   db_index=False)
     respondent_name = models.CharField(max_length=200, blank=True)  # as the complainant gave it
     respondent_address = models.CharField(max_length=300, blank=True)
-    platform = models.ForeignKey(Business, null=True, blank=True, on_delete=models.PROTECT, related_name="+")
+    platform = models.ForeignKey(Business, null=True, blank=True, on_delete=models.PROTECT, related_name="+",
+                                 db_index=False)
     conduct_address = models.CharField(max_length=300, blank=True)  # reports: where the conduct occurred
-    conduct_region = models.ForeignKey(Region, null=True, blank=True, on_delete=models.PROTECT, related_name="+")
+    conduct_region = models.ForeignKey(Region, null=True, blank=True, on_delete=models.PROTECT, related_name="+",
+                                       db_index=False)
 
-    category = models.CharField(max_length=60, blank=True, db_index=True)
-    issue_type = models.CharField(max_length=60, blank=True, db_index=True)
+    category = models.CharField(max_length=60, blank=True)
+    issue_type = models.CharField(max_length=60, blank=True)
     violation_type = models.CharField(max_length=60, blank=True)
     request = models.TextField(blank=True)
     facts = models.TextField(blank=True)
@@ -65,16 +69,17 @@ class Case(models.Model):
     consent_disclosure = models.BooleanField(null=True)
     consent_delegated_mediation = models.BooleanField(null=True)
 
-    received_at = models.DateTimeField(db_index=True)
-    rule_set = models.ForeignKey(RuleSet, null=True, blank=True, on_delete=models.PROTECT)
-    authority = models.ForeignKey(Authority, on_delete=models.PROTECT, related_name="cases")
+    received_at = models.DateTimeField()
+    rule_set = models.ForeignKey(RuleSet, null=True, blank=True, on_delete=models.PROTECT, db_index=False)
+    authority = models.ForeignKey(Authority, on_delete=models.PROTECT, related_name="cases", db_index=False)
     intake_authority = models.ForeignKey(Authority, null=True, blank=True, on_delete=models.PROTECT,
-                                         related_name="+")
+                                         related_name="+", db_index=False)
     incomplete = models.BooleanField(default=False)
     missing_fields = models.JSONField(default=list, blank=True)
-    linked_case = models.ForeignKey("self", null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
+    linked_case = models.ForeignKey("self", null=True, blank=True, on_delete=models.SET_NULL, related_name="+",
+                                    db_index=False)
 
-    submitted_by_key = models.ForeignKey(ApiKey, null=True, blank=True, on_delete=models.PROTECT)
+    submitted_by_key = models.ForeignKey(ApiKey, null=True, blank=True, on_delete=models.PROTECT, db_index=False)
     submitted_by_user = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True,
                                           on_delete=models.PROTECT, related_name="+")
     idempotency_scope = models.CharField(max_length=40, null=True, blank=True)
@@ -90,10 +95,13 @@ class Case(models.Model):
             models.UniqueConstraint(fields=["idempotency_scope", "idempotency_key"], name="case_idempotency"),
             models.UniqueConstraint(fields=["source", "external_id"], name="case_source_external_id"),
         ]
+        # Few indexes on purpose: each one costs every intake and import. FKs used only for
+        # display carry none; the ones below serve the queue, the listing and the respondent page.
         indexes = [
             models.Index(fields=["authority", "status", "-received_at"], name="case_authority_status"),
             models.Index(fields=["-received_at", "-id"], name="case_received_cursor"),
             models.Index(fields=["respondent", "-received_at"], name="case_respondent"),
+            models.Index(fields=["submitted_by_key", "-received_at"], name="case_submitter_key"),
         ]
 
     def __str__(self):
@@ -103,16 +111,18 @@ class Case(models.Model):
 class CaseEvent(models.Model):
     """Append-only history: who, when, what, why, and the article it rests on."""
 
-    case = models.ForeignKey(Case, on_delete=models.PROTECT, related_name="events")
+    case = models.ForeignKey(Case, on_delete=models.PROTECT, related_name="events", db_index=False)
     at = models.DateTimeField()
     action = models.CharField(max_length=40)
     actor_user = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT,
-                                   related_name="+")
-    actor_key = models.ForeignKey(ApiKey, null=True, blank=True, on_delete=models.PROTECT, related_name="+")
+                                   related_name="+", db_index=False)
+    actor_key = models.ForeignKey(ApiKey, null=True, blank=True, on_delete=models.PROTECT, related_name="+",
+                                  db_index=False)
     actor_label = models.CharField(max_length=120, blank=True)  # "system", "import", an operator's name
     from_status = models.CharField(max_length=30, blank=True)
     to_status = models.CharField(max_length=30, blank=True)
-    authority = models.ForeignKey(Authority, null=True, blank=True, on_delete=models.PROTECT, related_name="+")
+    authority = models.ForeignKey(Authority, null=True, blank=True, on_delete=models.PROTECT, related_name="+",
+                                  db_index=False)
     reason = models.TextField(blank=True)
     article = models.CharField(max_length=60, blank=True)
     data = models.JSONField(default=dict, blank=True)

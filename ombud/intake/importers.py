@@ -10,7 +10,7 @@ import datetime as dt
 import os
 import sys
 import time
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from pathlib import Path
 from types import SimpleNamespace
 from zoneinfo import ZoneInfo
@@ -33,7 +33,6 @@ from .schemas import CaseIn
 from .services import REQUIRED, _resolve, missing_fields
 
 BATCH = 2000
-TIMES = {}
 LOCAL = ZoneInfo("Asia/Shanghai")
 UTC = dt.timezone.utc
 
@@ -323,7 +322,9 @@ class Importer:
     def dtval(self, value):
         hit = self._dtvals.get(value)
         if hit is None:
-            hit = self._dtvals[value] = self._dtval(value)
+            hit = self._dtval(value)
+            if len(self._dtvals) < 100_000:
+                self._dtvals[value] = hit
         return hit
 
     def _dtval(self, value):
@@ -735,11 +736,6 @@ class Importer:
         return n, dups, created
 
     def _insert(self, cur, table, columns, rows):
-        t0 = time.perf_counter()
-        self._insert_(cur, table, columns, rows)
-        TIMES[table] = TIMES.get(table, 0) + time.perf_counter() - t0
-
-    def _insert_(self, cur, table, columns, rows):
         cols = ", ".join(columns)
         if self.vendor == "postgresql":
             with cur.cursor.copy(f"COPY {table} ({cols}) FROM STDIN") as copy:

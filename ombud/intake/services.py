@@ -91,7 +91,7 @@ def _resolve(text, region_code="", hint=""):
 
 
 def _existing(actor, key, digest):
-    case = Case.objects.filter(idempotency_scope=actor.scope, idempotency_key=key).first()
+    case = next(iter(Case.objects.filter(idempotency_scope=actor.scope, idempotency_key=key)[:1]), None)
     if case is not None and case.idempotency_hash and case.idempotency_hash != digest:
         raise InvalidInput([{"loc": ["Idempotency-Key"], "type": "idempotency_mismatch",
                              "msg": "this Idempotency-Key was used with a different body"}])
@@ -101,10 +101,7 @@ def _existing(actor, key, digest):
 def submit(*, data: CaseIn, actor: Actor, idempotency_key=None, raw=None, files=()):
     """Validate, classify, route and durably commit one submission. Safe to retry with a key."""
     digest = payload_hash(raw if raw is not None else data.model_dump(mode="json")) if idempotency_key else ""
-    if idempotency_key:
-        hit = _existing(actor, idempotency_key, digest)
-        if hit:
-            return Outcome(hit, created=False, linked=_linked(hit))
+    # Optimistic: a retry is rare, so no look-up first; the unique constraint catches it.
     received_at = _received_at(data, actor)
     checked = check_attachments(files) if files else []
     for attempt in range(4):
