@@ -50,7 +50,8 @@ def _move(case, *, to, action, actor, reason, citation_key, new_status=None):
 
 
 def _locked(ticket):
-    case = Case.objects.select_for_update().select_related("authority", "rule_set").filter(ticket=ticket).first()
+    case = (Case.objects.select_for_update(of=("self",)).select_related("authority", "rule_set")
+            .filter(ticket=ticket).first())
     if case is None:
         raise NotFound("no such case")
     return case
