@@ -14,6 +14,7 @@ def _media_in_tmp(settings, tmp_path):
 @pytest.fixture(autouse=True)
 def _fresh_caches():
     """Process caches (rule sets, taxonomy, authorities, regions) must not leak between tests."""
+    from ombud.businesses.services import forget_cached
     from ombud.cases import jurisdiction
     from ombud.regions import address
     from ombud.rules import selectors as rules
@@ -23,6 +24,7 @@ def _fresh_caches():
     taxonomy.clear_cache()
     address.reset_cache()
     jurisdiction._cache["at"] = 0.0
+    forget_cached()
     yield
 
 

@@ -1,4 +1,5 @@
 import re
+import time
 import unicodedata
 
 from django.db import transaction
@@ -14,9 +15,32 @@ _SPACE = re.compile(r"\s+")
 _ROUTING_FIELDS = ("platform",)
 
 
+_CACHE_TTL = 60  # seconds a process may route with a business it read earlier
+_CACHE_MAX = 50_000
+_cache = {}
+
+
 def _first(qs):
     """The first row without an ORDER BY (cheaper than .first() on a unique lookup)."""
     return next(iter(qs[:1]), None)
+
+
+def _remembered(key, fetch):
+    """Known respondents repeat all day; keep the ones found for a minute to spare the query."""
+    now = time.monotonic()
+    hit = _cache.get(key)
+    if hit is not None and now - hit[0] < _CACHE_TTL:
+        return hit[1]
+    business = fetch()
+    if business is not None:
+        if len(_cache) >= _CACHE_MAX:
+            _cache.clear()
+        _cache[key] = (now, business)
+    return business
+
+
+def forget_cached():
+    _cache.clear()
 
 
 def name_key(name):
@@ -73,15 +97,17 @@ def find_or_register_respondent(*, name, uscc="", address="", province_hint="", 
                                 region=None):
     """The business a case names. A known USCC wins; otherwise the name within the same county."""
     if uscc:
-        hit = _first(Business.objects.select_related(*_ROUTING_FIELDS).filter(uscc=uscc))
+        hit = _remembered(("uscc", uscc), lambda: _first(
+            Business.objects.select_related(*_ROUTING_FIELDS).filter(uscc=uscc)))
         if hit:
             return hit
     elif not name:
         return None
     else:
         county = region or _resolved(address, province_hint)[0]
-        hit = _first(Business.objects.select_related(*_ROUTING_FIELDS)
-                     .filter(name_key=name_key(name), operating_region=county))
+        key = name_key(name)
+        hit = _remembered(("name", key, county and county.code), lambda: _first(
+            Business.objects.select_related(*_ROUTING_FIELDS).filter(name_key=key, operating_region=county)))
         if hit:
             return hit
     if not kind or (kind == Business.Kind.MERCHANT and platform is None):

@@ -8,18 +8,17 @@ import secrets
 from datetime import datetime
 
 _DIGITS = re.compile(r"\d")
+_DOUBLED = [0, 2, 4, 6, 8, 1, 3, 5, 7, 9]  # Luhn: the digit sum of 2*d
 
 
 def luhn_digit(body):
     total = 0
-    for i, ch in enumerate(reversed(body)):
-        d = int(ch)
-        if i % 2 == 0:
-            d *= 2
-            if d > 9:
-                d -= 9
-        total += d
-    return str((10 - total % 10) % 10)
+    double = True  # the rightmost digit of the body is doubled
+    for ch in reversed(body):
+        d = ord(ch) - 48
+        total += _DOUBLED[d] if double else d
+        double = not double
+    return chr(48 + (10 - total % 10) % 10)
 
 
 def new_ticket(when: datetime):
