@@ -35,6 +35,7 @@ class OmbudAPI(NinjaAPI):
 
 api = OmbudAPI(title="Ombud API", version="1", urls_namespace="api-v1", renderer=ORJSONRenderer(),
                docs_url="/docs", description="Complaints, reports and consultations. Routes are versioned: /api/v1/…")
+cases_router.post(**intake_api.BATCH_ROUTE)(intake_api.create_batch)
 cases_router.post(**intake_api.ROUTE, openapi_extra=intake_api.BODY_DOC)(intake_api.create_case)
 api.add_router("/", cases_router)
 api.add_router("/", regions_router)

@@ -11,7 +11,7 @@ from ombud.core.auth import actor_for
 from ombud.core.errors import InvalidInput
 
 from . import services
-from .schemas import CaseIn
+from .schemas import BatchIn, BatchOut, CaseIn
 
 # POST /cases shares its path with GET /cases, so ombud/api.py mounts it on the cases router.
 ROUTE = {"path": "/cases", "response": {200: CaseOut, 201: CaseOut}, "tags": ["intake"],
@@ -41,26 +41,31 @@ BODY_DOC = {
 }
 
 
-def _parse(request: HttpRequest):
-    ctype = request.content_type or ""
+def _validation_errors(exc, prefix=()):
+    return [{"loc": [*prefix, *e["loc"]], "msg": e["msg"].removeprefix("Value error, "), "type": e["type"]}
+            for e in exc.errors(include_url=False)]
+
+
+def _load_json(body):
     try:
-        if ctype.startswith("multipart/form-data"):
-            raw = json.loads(request.POST.get("payload") or "null")
-            files = request.FILES.getlist("attachments")
-        else:
-            raw = json.loads(request.body or b"null")
-            files = []
+        return json.loads(body or b"null")
     except (ValueError, UnicodeDecodeError) as exc:
         raise InvalidInput([{"loc": ["body"], "msg": f"the body is not valid JSON: {exc}", "type": "json_invalid"}])
+
+
+def _parse(request: HttpRequest):
+    if (request.content_type or "").startswith("multipart/form-data"):
+        raw = _load_json(request.POST.get("payload"))
+        files = request.FILES.getlist("attachments")
+    else:
+        raw = _load_json(request.body)
+        files = []
     if not isinstance(raw, dict):
         raise InvalidInput([{"loc": ["body"], "msg": "the body must be a JSON object", "type": "object_expected"}])
     try:
         return raw, CaseIn.model_validate(raw), files
     except ValidationError as exc:
-        raise InvalidInput([
-            {"loc": list(e["loc"]), "msg": e["msg"].removeprefix("Value error, "), "type": e["type"]}
-            for e in exc.errors(include_url=False)
-        ])
+        raise InvalidInput(_validation_errors(exc))
 
 
 def create_case(request):
@@ -77,3 +82,43 @@ def create_case(request):
     body["linked_ticket"] = outcome.linked.ticket if outcome.linked else body["linked_ticket"]
     return Status(201 if outcome.created else 200, body)
 
+
+
+BATCH_MAX = 500
+BATCH_ROUTE = {"path": "/cases:batch", "response": BatchOut, "tags": ["intake"],
+               "summary": f"Submit up to {BATCH_MAX} cases in one request",
+               "description": "Each item is a CaseIn with an optional `idempotency_key`. Items are judged one by "
+                              "one: a bad item gets its own 422 and the good ones are committed all the same."}
+
+
+def create_batch(request, body: BatchIn):
+    actor = actor_for(request)
+    if len(body.cases) > BATCH_MAX:
+        raise InvalidInput([{"loc": ["cases"], "msg": f"at most {BATCH_MAX} cases per batch", "type": "too_long"}])
+    results, items, where = [None] * len(body.cases), [], []
+    for i, raw in enumerate(body.cases):
+        raw = dict(raw)
+        key = raw.pop("idempotency_key", None)
+        try:
+            items.append(services.BatchItem(CaseIn.model_validate(raw), raw, str(key)[:200] if key else None))
+            where.append(i)
+        except ValidationError as exc:
+            results[i] = _item_error(i, _validation_errors(exc))
+    for i, outcome in zip(where, services.submit_batch(items=items, actor=actor) if items else []):
+        results[i] = _item_error(i, outcome.errors) if isinstance(outcome, InvalidInput) else _item_ok(i, outcome)
+    return {"results": results, "created": sum(r["status"] == 201 for r in results),
+            "failed": sum(r["status"] == 422 for r in results)}
+
+
+def _item_ok(i, outcome):
+    case = outcome.case
+    return {"index": i, "status": 201 if outcome.created else 200, "ticket": case.ticket,
+            "authority": case.authority.code, "case_status": case.status,
+            "rule_set": case.rule_set.label if case.rule_set else None, "incomplete": case.incomplete,
+            "errors": []}
+
+
+def _item_error(i, errors):
+    return {"index": i, "status": 422, "ticket": None, "authority": None, "case_status": None, "rule_set": None,
+            "incomplete": None, "errors": [{"field": ".".join(str(p) for p in e["loc"]), "message": e["msg"],
+                                            "type": e.get("type", "invalid")} for e in errors]}

@@ -149,3 +149,30 @@ class CaseIn(_Strict):
         if self.purchase_date and self.purchase_date > dt.date.today() + dt.timedelta(days=1):
             raise ValueError("purchase_date is in the future")
         return self
+
+
+class BatchIn(BaseModel):
+    cases: list[dict] = Field(description="CaseIn objects, each with an optional idempotency_key")
+
+
+class BatchErrorOut(BaseModel):
+    field: str
+    message: str
+    type: str
+
+
+class BatchResultOut(BaseModel):
+    index: int
+    status: int
+    ticket: str | None
+    authority: str | None
+    case_status: str | None
+    rule_set: str | None
+    incomplete: bool | None
+    errors: list[BatchErrorOut]
+
+
+class BatchOut(BaseModel):
+    results: list[BatchResultOut]
+    created: int
+    failed: int

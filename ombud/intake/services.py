@@ -122,7 +122,10 @@ def _linked(case):
     return Case.objects.filter(pk=case.linked_case_id).first() if case.linked_case_id else None
 
 
-def _create(data, actor, received_at, idempotency_key, digest, checked):
+def _prepare(data, actor, received_at, idempotency_key, digest):
+    """Classify and route one submission in memory: the case and its events, unsaved.
+
+    Only a respondent never seen before is written here (it must exist for the case to point at)."""
     rule_set = rule_set_for(received_at)
     platform = find_platform(data.platform)
     resp = data.respondent
@@ -135,10 +138,16 @@ def _create(data, actor, received_at, idempotency_key, digest, checked):
     case.idempotency_scope = actor.scope if idempotency_key else None
     case.idempotency_key = idempotency_key
     case.idempotency_hash = digest
-    events = _route_and_save(case, data, actor, respondent_region)
+    return case, _route(case, data, actor, respondent_region), respondent_region
+
+
+def _create(data, actor, received_at, idempotency_key, digest, checked):
+    case, events, respondent_region = _prepare(data, actor, received_at, idempotency_key, digest)
+    case.save(force_insert=True)
     linked = None
     if data.report is not None:
-        linked = _split_report(case, data, actor, received_at, rule_set, respondent, respondent_region, events)
+        linked = _split_report(case, data, actor, received_at, case.rule_set, case.respondent, respondent_region,
+                               events)
     CaseEvent.objects.bulk_create(events)
     if checked:
         store_attachments(case=case, checked=checked, actor=actor.who)
@@ -171,7 +180,8 @@ def _build_case(data, actor, received_at, rule_set, respondent, respondent_regio
     )
 
 
-def _route_and_save(case, data, actor, respondent_region):
+def _route(case, data, actor, respondent_region):
+    """Decide jurisdiction and completeness; return the case's first two events (unsaved)."""
     decision = jurisdiction.route(
         kind=case.kind, respondent=case.respondent, respondent_region=respondent_region,
         conduct_region=case.conduct_region, violation_type=case.violation_type, rule_set=case.rule_set,
@@ -182,7 +192,6 @@ def _route_and_save(case, data, actor, respondent_region):
     case.status = Status.RECEIVED if decision.routed else Status.PENDING_DISPATCH
     case.incomplete = bool(missing)
     case.missing_fields = missing
-    case.save(force_insert=True)
     cite = (lambda key: case.rule_set.cite(key) if case.rule_set and key in case.rule_set.citations else "")
     received = event(
         case, action="received", actor=actor.who, at=case.received_at, to_status=case.status,
@@ -214,7 +223,8 @@ def _split_report(case, data, actor, received_at, rule_set, respondent, responde
     report = _build_case(report_data, actor, received_at, rule_set, respondent, respondent_region,
                          case.platform, kind=Kind.REPORT)
     report.linked_case = case
-    events.extend(_route_and_save(report, report_data, actor, respondent_region))
+    events.extend(_route(report, report_data, actor, respondent_region))
+    report.save(force_insert=True)
     case.linked_case = report
     case.save(update_fields=["linked_case"])
     article = case.rule_set.cite("intake.split") if case.rule_set and "intake.split" in case.rule_set.citations else ""
@@ -223,3 +233,67 @@ def _split_report(case, data, actor, received_at, rule_set, respondent, responde
                             reason="complaint and report in one submission are handled on separate tracks",
                             data={"linked_ticket": other.ticket, "linked_kind": other.kind}))
     return report
+
+
+@dataclass
+class BatchItem:
+    data: CaseIn
+    raw: dict
+    key: str | None = None
+
+
+def submit_batch(*, items, actor):
+    """Commit many submissions in one transaction with bulk writes; one Outcome per item.
+
+    Keys already used come back as they are (created=False). A complaint carrying a report part,
+    or any conflict found while writing, goes through `submit` one by one: slower, same result.
+    """
+    digests = [payload_hash(it.raw) if it.key else "" for it in items]
+    outcomes = [None] * len(items)
+    keys = {it.key for it in items if it.key}
+    known = {c.idempotency_key: c for c in Case.objects.filter(idempotency_scope=actor.scope,
+                                                                idempotency_key__in=keys)} if keys else {}
+    first_of_key, bulk, singles = {}, [], []
+    for i, it in enumerate(items):
+        if it.key in known:
+            outcomes[i] = _repeat(known[it.key], digests[i])
+        elif it.key and it.key in first_of_key:
+            singles.append(i)  # the same key twice in one batch: the second is a retry of the first
+        elif it.data.report is not None:
+            singles.append(i)
+        else:
+            if it.key:
+                first_of_key[it.key] = i
+            bulk.append(i)
+    received = {}
+    for i in bulk:
+        try:
+            received[i] = _received_at(items[i].data, actor)
+        except InvalidInput as exc:
+            outcomes[i] = exc
+    try:
+        with transaction.atomic():
+            prepared = {i: _prepare(items[i].data, actor, at, items[i].key, digests[i]) for i, at in received.items()}
+            Case.objects.bulk_create([case for case, _, _ in prepared.values()])
+            CaseEvent.objects.bulk_create([e for _, events, _ in prepared.values() for e in events])
+        for i, (case, events, _) in prepared.items():
+            outcomes[i] = Outcome(case, created=True, events=events)
+    except IntegrityError:
+        singles = sorted(singles + list(received))  # a race or a ticket collision: settle each on its own
+    for i in singles:
+        outcomes[i] = _single(items[i], actor)
+    return outcomes
+
+
+def _repeat(case, digest):
+    if case.idempotency_hash and digest and case.idempotency_hash != digest:
+        return InvalidInput([{"loc": ["idempotency_key"], "type": "idempotency_mismatch",
+                              "msg": "this idempotency key was used with a different body"}])
+    return Outcome(case, created=False)
+
+
+def _single(item, actor):
+    try:
+        return submit(data=item.data, actor=actor, idempotency_key=item.key, raw=item.raw)
+    except InvalidInput as exc:
+        return exc
