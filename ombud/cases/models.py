@@ -31,7 +31,14 @@ class Status(models.TextChoices):
 
 
 class Case(models.Model):
-    ticket = models.CharField(max_length=16, unique=True)
+    """One complaint, report or consultation.
+
+    References used only for display carry neither an index nor a database constraint:
+    each costs every intake and import, and the rows they point at (regions, rule sets,
+    authorities, users, keys) are retired, never deleted.
+    """
+
+    ticket = models.CharField(max_length=16)  # unique by constraint: no LIKE index to keep up
     kind = models.CharField(max_length=20, choices=Kind.choices)
     channel = models.CharField(max_length=20, choices=Channel.choices)
     status = models.CharField(max_length=30, choices=Status.choices, default=Status.RECEIVED)
@@ -43,7 +50,7 @@ class Case(models.Model):
     complainant_email = models.CharField(max_length=254, blank=True)
     complainant_address = models.CharField(max_length=300, blank=True)
     complainant_region = models.ForeignKey(Region, null=True, blank=True, on_delete=models.PROTECT, related_name="+",
-                                           db_index=False)
+                                           db_index=False, db_constraint=False)
     agent = models.JSONField(null=True, blank=True)  # {name, phone, power_of_attorney}
     joint_complainants = models.JSONField(default=list, blank=True)  # [{name, phone, address, representative}]
 
@@ -52,10 +59,10 @@ class Case(models.Model):
     respondent_name = models.CharField(max_length=200, blank=True)  # as the complainant gave it
     respondent_address = models.CharField(max_length=300, blank=True)
     platform = models.ForeignKey(Business, null=True, blank=True, on_delete=models.PROTECT, related_name="+",
-                                 db_index=False)
+                                 db_index=False, db_constraint=False)
     conduct_address = models.CharField(max_length=300, blank=True)  # reports: where the conduct occurred
     conduct_region = models.ForeignKey(Region, null=True, blank=True, on_delete=models.PROTECT, related_name="+",
-                                       db_index=False)
+                                       db_index=False, db_constraint=False)
 
     category = models.CharField(max_length=60, blank=True)
     issue_type = models.CharField(max_length=60, blank=True)
@@ -70,14 +77,14 @@ class Case(models.Model):
     consent_delegated_mediation = models.BooleanField(null=True)
 
     received_at = models.DateTimeField()
-    rule_set = models.ForeignKey(RuleSet, null=True, blank=True, on_delete=models.PROTECT, db_index=False)
+    rule_set = models.ForeignKey(RuleSet, null=True, blank=True, on_delete=models.PROTECT, db_index=False, db_constraint=False)
     authority = models.ForeignKey(Authority, on_delete=models.PROTECT, related_name="cases", db_index=False)
     intake_authority = models.ForeignKey(Authority, null=True, blank=True, on_delete=models.PROTECT,
-                                         related_name="+", db_index=False)
+                                         related_name="+", db_index=False, db_constraint=False)
     incomplete = models.BooleanField(default=False)
     missing_fields = models.JSONField(default=list, blank=True)
     linked_case = models.ForeignKey("self", null=True, blank=True, on_delete=models.SET_NULL, related_name="+",
-                                    db_index=False)
+                                    db_index=False, db_constraint=False)
 
     submitted_by_key = models.ForeignKey(ApiKey, null=True, blank=True, on_delete=models.PROTECT, db_index=False)
     submitted_by_user = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True,
@@ -92,6 +99,7 @@ class Case(models.Model):
 
     class Meta:
         constraints = [
+            models.UniqueConstraint(fields=["ticket"], name="case_ticket"),
             models.UniqueConstraint(fields=["idempotency_scope", "idempotency_key"], name="case_idempotency"),
             models.UniqueConstraint(fields=["source", "external_id"], name="case_source_external_id"),
         ]
@@ -115,14 +123,14 @@ class CaseEvent(models.Model):
     at = models.DateTimeField()
     action = models.CharField(max_length=40)
     actor_user = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT,
-                                   related_name="+", db_index=False)
+                                   related_name="+", db_index=False, db_constraint=False)
     actor_key = models.ForeignKey(ApiKey, null=True, blank=True, on_delete=models.PROTECT, related_name="+",
-                                  db_index=False)
+                                  db_index=False, db_constraint=False)
     actor_label = models.CharField(max_length=120, blank=True)  # "system", "import", an operator's name
     from_status = models.CharField(max_length=30, blank=True)
     to_status = models.CharField(max_length=30, blank=True)
     authority = models.ForeignKey(Authority, null=True, blank=True, on_delete=models.PROTECT, related_name="+",
-                                  db_index=False)
+                                  db_index=False, db_constraint=False)
     reason = models.TextField(blank=True)
     article = models.CharField(max_length=60, blank=True)
     data = models.JSONField(default=dict, blank=True)

@@ -57,6 +57,13 @@ def _locked(ticket):
     return case
 
 
+def _active_authority(code, *, field):
+    authority = Authority.objects.filter(code=code, active=True).first()
+    if authority is None:
+        raise DomainError(f"no active authority with code {code!r}", field=field)
+    return authority
+
+
 def _require_reason(reason):
     if not (reason or "").strip():
         raise DomainError("a reason is required", field="reason")
@@ -67,9 +74,7 @@ def transfer(*, ticket, to_authority_code, actor, reason):
     """Pass a case to the competent authority (移送)."""
     _require_reason(reason)
     case = _locked(ticket)
-    to = Authority.objects.filter(code=to_authority_code, active=True).first()
-    if to is None:
-        raise DomainError(f"no active authority with code {to_authority_code!r}", field="to_authority")
+    to = _active_authority(to_authority_code, field="to_authority")
     if to.pk == case.authority_id:
         raise DomainError("the case is already with that authority", field="to_authority")
     status = Status.RECEIVED if case.status == Status.PENDING_DISPATCH else None
@@ -94,9 +99,7 @@ def take_over(*, ticket, by_authority_code, actor, reason):
     """A higher authority takes a case of a lower one in its subtree (提级办理)."""
     _require_reason(reason)
     case = _locked(ticket)
-    by = Authority.objects.filter(code=by_authority_code, active=True).first()
-    if by is None:
-        raise DomainError(f"no active authority with code {by_authority_code!r}", field="by_authority")
+    by = _active_authority(by_authority_code, field="by_authority")
     if not (by.level < case.authority.level and by.covers(case.authority)):
         raise DomainError(f"{by.name} is not above {case.authority.name}", field="by_authority")
     return _move(case, to=by, action="taken_over", actor=actor, reason=reason,

@@ -33,6 +33,7 @@ from .schemas import CaseIn
 from .services import REQUIRED, _resolve, missing_fields
 
 BATCH = 2000
+ANALYZE_EVERY = 100_000
 LOCAL = ZoneInfo("Asia/Shanghai")
 UTC = dt.timezone.utc
 
@@ -308,7 +309,8 @@ class Importer:
         if self.authority is None:
             raise ImportError_(f"no authority with code {code!r}")
         self.now = timezone.now()
-        self.seen_ids = set()
+        self.seen_ids = set()        # external ids of the batch being built
+        self._since_analyze, self._analyzed = 0, False
         self.companies = {}          # name_key -> Business id (filled after commit)
         self._reject_fh = None
         self._reject_writer = None
@@ -685,10 +687,24 @@ class Importer:
             self.companies.update(created)
             self.stats.businesses_created += self._new_businesses
             self.stats.imported += written
+            # Memory stays flat: earlier batches are in the database, whose check catches their duplicates.
+            self.seen_ids.clear()
+            self._refresh_statistics(written)
             for item in dups:
                 self.reject(item.line, f"duplicate of an already imported case (external id {item.external_id})",
                             item.raw, duplicate=True)
             return
+
+    def _refresh_statistics(self, written):
+        """PostgreSQL plans the duplicate check from table statistics; a bulk load makes them stale
+        (and autovacuum may be off), so refresh them as the table grows."""
+        if self.vendor != "postgresql":
+            return
+        self._since_analyze += written
+        if self._since_analyze >= ANALYZE_EVERY or not self._analyzed:
+            with connection.cursor() as cur:
+                cur.execute("ANALYZE cases_case")
+            self._since_analyze, self._analyzed = 0, True
 
     def _write(self, batch):
         self._new_businesses = 0
