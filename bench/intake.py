@@ -1,18 +1,26 @@
 #!/usr/bin/env python3
-"""Intake benchmark: POST /api/v1/cases through gunicorn, and `ombud import`, on SQLite and PostgreSQL.
+"""Intake benchmark: POST /api/v1/cases and POST /api/v1/cases:batch through gunicorn, and `ombud import`,
+on SQLite and PostgreSQL.
 
 Each figure is printed beside a reference measured in the same run on the same database:
   * API cases/s  vs  raw single-row INSERT + COMMIT throughput at the same concurrency;
+  * batch API cases/s (N cases per request, each with its own idempotency_key; cases counted from the
+    responses' "created")  vs  the same single-row reference and raw N-row executemany + COMMIT per
+    transaction at the same concurrency;
   * import rows/s vs  raw bulk insert (PostgreSQL COPY, SQLite executemany in one transaction).
 
-    .venv/bin/python bench/intake.py                 # both databases, defaults (20.5 min on 2026-11-28,
-                                                     # 18 of them in the two 1M-row imports)
-    .venv/bin/python bench/intake.py --no-import     # the API part only (~3 minutes)
-    .venv/bin/python bench/intake.py --quick         # short run (~2 minutes)
+    .venv/bin/python bench/intake.py                 # both databases, defaults (~12 min on 2026-11-29:
+                                                     # 6.9 in the two 1M-row imports, 4.9 in the API part)
+    .venv/bin/python bench/intake.py --no-import     # the API part only, single and batch (~5 minutes)
+    .venv/bin/python bench/intake.py --quick         # short run (8 s loads, 100,000-row import, sync only)
     .venv/bin/python bench/intake.py --db pg --seconds 30 --workers 3 --worker-class gthread
+    .venv/bin/python bench/intake.py --no-import --batch 100   # single and batch (the default N is 100)
+    .venv/bin/python bench/intake.py --no-import --batch 0     # single-case mode only
+    .venv/bin/python bench/intake.py --no-import --no-single --batch 500   # batch mode only
 
 Results: a table on stdout and bench/out/intake-<timestamp>.json. Needs `wrk` (apt-get install wrk);
-without it a multi-process Python client (http.client, keep-alive) drives the load instead.
+without it a multi-process Python client (http.client, keep-alive) drives the single-case load instead
+(batch mode needs wrk).
 """
 import argparse
 import csv
@@ -176,7 +184,7 @@ class Server:
 
 # --------------------------------------------------------------------------- load: wrk
 
-def lua_script(token, path):
+def lua_script(token, path, batch=0):
     from workload import split_bodies
 
     lines = []
@@ -185,6 +193,7 @@ def lua_script(token, path):
         lines.append(f"pre[{i}] = [==[{pre}]==]\npost[{i}] = [==[{post}]==]")
     text = (BENCH / "intake.lua.tmpl").read_text(encoding="utf-8")
     text = text.replace("@@BODIES@@", "\n".join(lines)).replace("@@TOKEN@@", token)
+    text = text.replace("@@BATCH@@", str(int(batch)))
     path.write_text(text, encoding="utf-8")
     return path
 
@@ -197,6 +206,8 @@ def run_wrk(url, script, seconds, connections, threads, prefix):
     if line is None:
         raise RuntimeError(f"wrk printed no result:\n{res.stdout[-2000:]}\n{res.stderr[-2000:]}")
     data = json.loads(line.removeprefix("BENCHJSON "))
+    # single: ok = 201 responses, each one case; batch: ok = 200 responses, "created" summed from their bodies
+    data["ok201"], data["non201"] = data.pop("ok"), data.pop("nonok")
     data["wrk_stdout"] = res.stdout.split("BENCHJSON")[0].strip()
     data["seconds"] = data["duration_us"] / 1e6
     data["in_flight_at_stop"] = data["sent"] - data["requests"]
@@ -265,7 +276,8 @@ def run_python_client(url, token, seconds, connections, prefix):
     ok = statuses.pop(201, 0)
     data = {"seconds": float(seconds), "requests": len(lat), "sent": sum(r[3] for r in results), "ok201": ok,
             "non201": sum(statuses.values()), "statuses": {str(k): v for k, v in statuses.items()},
-            "errors": sum(r[2] for r in results), "in_flight_at_stop": 0}
+            "errors": sum(r[2] for r in results), "in_flight_at_stop": 0, "batch": 0, "created": ok,
+            "items_failed": 0, "unparsed": 0}
     data.update(_percentiles(lat))
     return data
 
@@ -284,55 +296,67 @@ def _percentiles(lat_seconds):
 
 # --------------------------------------------------------------------------- API run
 
-def api_run(target, args, worker_class, token, script):
+def api_run(target, args, worker_class, token, script, batch=0):
+    """One gunicorn + load run. batch=0: POST /api/v1/cases; batch=N: POST /api/v1/cases:batch, N cases each."""
+    if batch and args.client != "wrk":
+        raise SystemExit("batch mode needs wrk (apt-get install wrk)")
     before = target.count_cases()
     server = Server(target, args.workers, worker_class, args.threads)
     profile = None
+    mode = f"batch{batch}" if batch else "single"
+    label = f"{target.name}/{worker_class}/{mode}"
     try:
         drive = (lambda secs, prefix: run_wrk(server.url, script, secs, args.connections, args.wrk_threads, prefix)) \
             if args.client == "wrk" else \
             (lambda secs, prefix: run_python_client(server.url, token, secs, args.connections, prefix))
-        tag = f"{target.name}-{worker_class}-{time.time_ns()}"
+        tag = f"{target.name}-{worker_class}-{mode}-{time.time_ns()}"
         warm = drive(args.warmup, f"warm-{tag}")
-        log(f"{target.name}/{worker_class}: warm-up {warm['ok201']} x 201 in {warm['seconds']:.1f}s")
-        spy = start_py_spy(server, args, target, worker_class) if args.py_spy else None
+        log(f"{label}: warm-up {warm['ok201']} x {200 if batch else 201}, {warm['created']} cases in "
+            f"{warm['seconds']:.1f}s")
+        spy = start_py_spy(server, args, target, worker_class, "" if not batch else f"-{mode}") \
+            if args.py_spy else None
         load = drive(args.seconds, f"run-{tag}")
         if spy:
             profile = finish_py_spy(spy)
-        time.sleep(1.5)  # let requests still in flight when the client stopped finish
+        time.sleep(1.5 if not batch else 5)  # let requests still in flight when the client stopped finish
     finally:
         server.stop()
     after = target.count_cases()
     created = after - before
-    expected = warm["ok201"] + load["ok201"]
+    expected = warm["created"] + load["created"]
     in_flight = warm["in_flight_at_stop"] + load["in_flight_at_stop"]
+    slack = in_flight * max(batch, 1)  # cases a request in flight at the stop may still commit, unread
     load.update(
-        worker_class=worker_class, workers=args.workers,
+        mode=mode, batch=batch, worker_class=worker_class, workers=args.workers,
         threads=args.threads if worker_class == "gthread" else 1, connections=args.connections,
-        client=args.client, warmup_201=warm["ok201"], cases_per_s=load["ok201"] / load["seconds"],
-        db_cases_created=created, expected_from_201=expected, in_flight_total=in_flight,
+        client=args.client, warmup_201=warm["ok201"], warmup_created=warm["created"],
+        cases_per_s=load["created"] / load["seconds"], requests_per_s=load["ok201"] / load["seconds"],
+        items_repeated=(load["ok201"] * batch - load["created"] - load["items_failed"]) if batch else 0,
+        db_cases_created=created, expected_from_201=expected, in_flight_total=in_flight, in_flight_cases=slack,
         # A request in flight when the client stopped still commits on the server but is never counted.
         db_check="ok" if created == expected else (
-            f"db has {created - expected} more than the 201s counted; {in_flight} request(s) were in flight "
-            f"when the client stopped" if 0 < created - expected <= in_flight else
-            f"MISMATCH: db {created} vs 201s {expected}"),
+            f"db has {created - expected} more than the created cases counted; {in_flight} request(s) "
+            f"({slack} cases) were in flight when the client stopped" if 0 < created - expected <= slack else
+            f"MISMATCH: db {created} vs created counted {expected}"),
         py_spy=profile,
     )
-    log(f"{target.name}/{worker_class}: {load['cases_per_s']:.0f} cases/s, p50 {load['p50_ms']:.1f} ms, "
-        f"p99 {load['p99_ms']:.1f} ms; non-201 {load['non201']} {load['statuses']}, errors {load['errors']}; "
-        f"db check: {load['db_check']}")
+    extra = (f", {load['requests_per_s']:.1f} req/s, items failed {load['items_failed']}, repeated "
+             f"{load['items_repeated']}, unparsed {load['unparsed']}") if batch else ""
+    log(f"{label}: {load['cases_per_s']:.0f} cases/s{extra}, p50 {load['p50_ms']:.1f} ms, "
+        f"p99 {load['p99_ms']:.1f} ms; non-{200 if batch else 201} {load['non201']} {load['statuses']}, "
+        f"errors {load['errors']}; db check: {load['db_check']}")
     return load
 
 
 # --------------------------------------------------------------------------- py-spy (optional)
 
-def start_py_spy(server, args, target, worker_class):
+def start_py_spy(server, args, target, worker_class, suffix=""):
     spy = shutil.which("py-spy") or str(ROOT / ".venv" / "bin" / "py-spy")
     if not os.path.exists(spy):
         log("py-spy not installed; skipping")
         return None
     pid = server.worker_pids()[0]
-    out = OUT / f"py-spy-{target.name}-{worker_class}.txt"
+    out = OUT / f"py-spy-{target.name}-{worker_class}{suffix}.txt"
     secs = max(3, args.seconds - 2)
     proc = subprocess.Popen([spy, "record", "--pid", str(pid), "--duration", str(secs), "--rate", "200",
                              "--format", "raw", "--output", str(out), "--nonblocking", "--idle"],
@@ -384,7 +408,7 @@ def _raw_row(body, key, rng):
             body["facts"], body["amount"], body["purchase_date"], key, now, key, "[]", now)
 
 
-def _raw_worker(vendor, dsn, idx, seconds, start_at, queue):
+def _raw_worker(vendor, dsn, idx, seconds, start_at, queue, batch=0):
     from workload import bodies
 
     pool = bodies(200)
@@ -405,15 +429,26 @@ def _raw_worker(vendor, dsn, idx, seconds, start_at, queue):
     end = time.time() + seconds
     while time.time() < end:
         n += 1
-        row = _raw_row(pool[(n * 7 + idx) % len(pool)], f"raw-{idx}-{n}", rng)
+        if batch:  # the batch shape: `batch` rows per transaction with executemany
+            rows = [_raw_row(pool[(n * 7 + idx + j * 31) % len(pool)], f"raw-{idx}-{n}-{j}", rng)
+                    for j in range(batch)]
+        else:
+            row = _raw_row(pool[(n * 7 + idx) % len(pool)], f"raw-{idx}-{n}", rng)
         t0 = time.perf_counter()
         try:
             if vendor == "pg":
                 with conn.transaction():
-                    conn.execute(sql, row)
+                    if batch:
+                        with conn.cursor() as cur:
+                            cur.executemany(sql, rows)
+                    else:
+                        conn.execute(sql, row)
             else:
                 conn.execute("BEGIN IMMEDIATE")  # as Django's transaction_mode=IMMEDIATE does
-                conn.execute(sql, row)
+                if batch:
+                    conn.executemany(sql, rows)
+                else:
+                    conn.execute(sql, row)
                 conn.execute("COMMIT")
             lat.append(time.perf_counter() - t0)
         except Exception:  # noqa: BLE001 - a duplicate random ticket, or a busy timeout: count and go on
@@ -424,7 +459,9 @@ def _raw_worker(vendor, dsn, idx, seconds, start_at, queue):
     queue.put((lat, errors))
 
 
-def raw_single(target, connections, seconds):
+def raw_single(target, connections, seconds, batch=0):
+    """Raw reference: each of `connections` processes commits one row (batch=0) or `batch` rows
+    (executemany) per transaction for `seconds`."""
     conn = target.connect()
     try:
         if target.name == "pg":
@@ -438,7 +475,7 @@ def raw_single(target, connections, seconds):
     ctx = mp.get_context("fork")
     queue = ctx.Queue()
     start_at = time.time() + 1.0
-    procs = [ctx.Process(target=_raw_worker, args=(target.name, dsn, i, seconds, start_at, queue))
+    procs = [ctx.Process(target=_raw_worker, args=(target.name, dsn, i, seconds, start_at, queue, batch))
              for i in range(connections)]
     for p in procs:
         p.start()
@@ -447,10 +484,13 @@ def raw_single(target, connections, seconds):
         p.join()
     lat = [x for r in results for x in r[0]]
     rows = target.scalar("SELECT count(*) FROM bench_raw")
-    out = {"connections": connections, "seconds": seconds, "commits": len(lat), "rows_in_table": rows,
-           "errors": sum(r[1] for r in results), "rows_per_s": len(lat) / seconds, **_percentiles(lat)}
-    log(f"{target.name}: raw single-row INSERT+COMMIT x{connections}: {out['rows_per_s']:.0f} rows/s, "
-        f"p50 {out['p50_ms']} ms")
+    per = max(batch, 1)
+    out = {"connections": connections, "seconds": seconds, "batch": batch, "commits": len(lat),
+           "rows_in_table": rows, "errors": sum(r[1] for r in results), "rows_per_s": len(lat) * per / seconds,
+           "commits_per_s": len(lat) / seconds, **_percentiles(lat)}
+    what = f"{batch}-row executemany+COMMIT" if batch else "single-row INSERT+COMMIT"
+    log(f"{target.name}: raw {what} x{connections}: {out['rows_per_s']:.0f} rows/s, "
+        f"p50 {out['p50_ms']} ms per transaction")
     return out
 
 
@@ -621,9 +661,17 @@ def parse_args(argv=None):
                    help="minutes to poll (each minute) for the import command if it is not there yet")
     p.add_argument("--py-spy", action="store_true", help="sample one gunicorn worker with py-spy during load")
     p.add_argument("--client", choices=["auto", "wrk", "python"], default="auto")
+    p.add_argument("--batch", type=int, default=100,
+                   help="also measure POST /api/v1/cases:batch with N cases per request, beside a raw N-rows-"
+                        "per-transaction reference (default 100; 0 = single-case mode only)")
+    p.add_argument("--no-single", action="store_true", help="batch mode only (skip POST /api/v1/cases)")
     p.add_argument("--quick", action="store_true",
                    help="short run: 8 s load, 1 s warm-up, 5 s raw, 100,000-row import, 50,000-row bulk, sync only")
     args = p.parse_args(argv)
+    if not 0 <= args.batch <= 500:
+        p.error("--batch must be between 0 and 500 (the endpoint's limit)")
+    if args.no_single and not args.batch:
+        p.error("--no-single needs --batch N")
     if args.quick:
         args.seconds, args.warmup, args.raw_seconds = 8, 1, 5
         args.import_rows, args.bulk_rows = min(args.import_rows, 100_000), min(args.bulk_rows, 50_000)
@@ -631,12 +679,18 @@ def parse_args(argv=None):
             args.worker_class = "sync"
     if args.client == "auto":
         args.client = "wrk" if shutil.which("wrk") else "python"
+    if args.client == "python" and args.batch:
+        if args.no_single:
+            p.error("batch mode needs wrk (apt-get install wrk)")
+        log("batch mode needs wrk: measuring the single-case mode only")
+        args.batch = 0
     return args
 
 
 def bench_db(name, args, results):
     target = Target(name)
-    res = results["databases"][name] = {"server": None, "api": {}, "raw_single": None}
+    res = results["databases"][name] = {"server": None, "api": {}, "raw_single": None, "api_batch": {},
+                                        "raw_batch": None}
     try:
         target.create()
         res["server"] = target.server_info()
@@ -644,12 +698,24 @@ def bench_db(name, args, results):
             token = api_key(target)
             script = lua_script(token, target.tmp / "intake.lua")
             classes = ["sync", "gthread"] if args.worker_class == "both" else [args.worker_class]
-            for wc in classes:
-                res["api"][wc] = api_run(target, args, wc, token, script)
-            best = max(res["api"].values(), key=lambda r: r["cases_per_s"])
-            res["api_best"] = best["worker_class"]
+            if not args.no_single:
+                for wc in classes:
+                    res["api"][wc] = api_run(target, args, wc, token, script)
+            if args.batch:
+                bscript = lua_script(token, target.tmp / f"intake-batch{args.batch}.lua", batch=args.batch)
+                for wc in classes:
+                    res["api_batch"][wc] = api_run(target, args, wc, token, bscript, batch=args.batch)
             res["raw_single"] = raw_single(target, args.connections, args.raw_seconds)
-            res["api_vs_raw"] = best["cases_per_s"] / res["raw_single"]["rows_per_s"]
+            if res["api"]:
+                best = max(res["api"].values(), key=lambda r: r["cases_per_s"])
+                res["api_best"] = best["worker_class"]
+                res["api_vs_raw"] = best["cases_per_s"] / res["raw_single"]["rows_per_s"]
+            if args.batch:
+                res["raw_batch"] = raw_single(target, args.connections, args.raw_seconds, batch=args.batch)
+                best = max(res["api_batch"].values(), key=lambda r: r["cases_per_s"])
+                res["api_batch_best"] = best["worker_class"]
+                res["api_batch_vs_raw_single"] = best["cases_per_s"] / res["raw_single"]["rows_per_s"]
+                res["api_batch_vs_raw_batch"] = best["cases_per_s"] / res["raw_batch"]["rows_per_s"]
             res["case_row_bytes"] = avg_case_bytes(target)
         if not args.no_import:
             if wait_for_import(args):
@@ -685,7 +751,7 @@ def db_check_short(a):
     diff = a["db_cases_created"] - a["expected_from_201"]
     if diff == 0:
         return "ok"
-    return f"+{diff} ok" if 0 < diff <= a["in_flight_total"] else f"{diff:+} BAD"
+    return f"+{diff} ok" if 0 < diff <= a.get("in_flight_cases", a["in_flight_total"]) else f"{diff:+} BAD"
 
 
 def fmt(v, nd=0):
@@ -696,7 +762,7 @@ def fmt(v, nd=0):
 
 def table(results):
     lines = []
-    api_run_ = any(r["api"] for r in results["databases"].values())
+    api_run_ = any(r["api"] or r.get("api_batch") for r in results["databases"].values())
     lines.append("API: POST /api/v1/cases (201 only) vs raw single-row INSERT+COMMIT at the same concurrency")
     lines.append(f"{'db':7} {'server':18} {'cases/s':>9} {'p50 ms':>8} {'p95 ms':>8} {'p99 ms':>8} "
                  f"{'non201':>7} {'err':>5} {'db check':>9} | {'raw rows/s':>10} {'raw p50':>8} {'API/raw':>8}")
@@ -712,6 +778,25 @@ def table(results):
                          f"{fmt(raw.get('p50_ms'), 1):>8} {fmt(ratio, 3):>8}")
     lines.append("(* = the faster worker class, the headline figure; db check: cases in the database minus 201s "
                  "counted, where +N means N requests were in flight when wrk stopped: they commit unread)")
+    if any(r.get("api_batch") for r in results["databases"].values()):
+        lines.append("")
+        lines.append("API batch: POST /api/v1/cases:batch, N cases per request (cases/s = \"created\" summed from the "
+                     "responses; latency per request) vs raw single-row INSERT+COMMIT and raw N-row executemany+COMMIT")
+        lines.append(f"{'db':7} {'server':18} {'N':>4} {'cases/s':>9} {'req/s':>7} {'p50 ms':>8} {'p95 ms':>8} "
+                     f"{'p99 ms':>8} {'non200':>6} {'fail':>5} {'err':>4} {'db check':>9} | {'raw 1-row/s':>11} "
+                     f"{'API/1row':>8} | {'raw N-row/s':>11} {'p50 ms':>7} {'API/Nrow':>8}")
+        for name, r in results["databases"].items():
+            raw1, rawn = r.get("raw_single") or {}, r.get("raw_batch") or {}
+            for wc, a in r.get("api_batch", {}).items():
+                server = f"{a['workers']}x{wc}" + (f"/{a['threads']}t" if wc == "gthread" else "")
+                star = "*" if r.get("api_batch_best") == wc else " "
+                r1 = a["cases_per_s"] / raw1["rows_per_s"] if raw1.get("rows_per_s") else None
+                rn = a["cases_per_s"] / rawn["rows_per_s"] if rawn.get("rows_per_s") else None
+                lines.append(f"{name:7} {server + star:18} {a['batch']:>4} {fmt(a['cases_per_s']):>9} "
+                             f"{fmt(a['requests_per_s'], 1):>7} {fmt(a['p50_ms'], 1):>8} {fmt(a['p95_ms'], 1):>8} "
+                             f"{fmt(a['p99_ms'], 1):>8} {a['non201']:>6} {a['items_failed']:>5} {a['errors']:>4} "
+                             f"{db_check_short(a):>9} | {fmt(raw1.get('rows_per_s')):>11} {fmt(r1, 3):>8} | "
+                             f"{fmt(rawn.get('rows_per_s')):>11} {fmt(rawn.get('p50_ms'), 1):>7} {fmt(rn, 3):>8}")
     if not api_run_:
         lines[:] = ["API: not run"]
     if any("import" in r for r in results["databases"].values()):

@@ -61,6 +61,13 @@ BUCKETS = [
     ("middleware: sessions process_response", "process_response", "django/contrib/sessions/middleware.py"),
     ("middleware: locale", "process_request", "django/middleware/locale.py"),
     ("middleware: whitenoise", "__call__", "whitenoise/middleware.py"),
+    # POST /api/v1/cases:batch (py-spy of bench/intake.py --no-single --py-spy)
+    ("batch view: intake.api.create_batch", "create_batch", "ombud/intake/api.py"),
+    ("  pydantic CaseIn.model_validate (per item)", "model_validate", "pydantic/main.py"),
+    ("  services.submit_batch", "submit_batch", "ombud/intake/services.py"),
+    ("    services._prepare (classify + route, per item)", "_prepare", "ombud/intake/services.py"),
+    ("      services._route (jurisdiction + 2 events)", "_route", "ombud/intake/services.py"),
+    ("  batch response: orjson + _item_ok", "_json", "ombud/intake/api.py"),
 ]
 
 
