@@ -48,7 +48,7 @@ PY = str(ROOT / ".venv" / "bin" / "python")
 GUNICORN = str(ROOT / ".venv" / "bin" / "gunicorn")
 PG_ADMIN = os.environ.get("BENCH_PG_ADMIN", "postgresql://postgres@127.0.0.1:5432/postgres")
 PG_DB = "ombud_bench"
-CFPB_SAMPLE = Path("/work/shared/data/cfpb/ziyuyan9_complaints_sample.csv")
+CFPB_SAMPLE = Path(__file__).resolve().parents[2] / "shared/data/cfpb/ziyuyan9_complaints_sample.csv"
 # The PRAGMAs ombud/settings.py sets on every SQLite connection (transaction_mode IMMEDIATE, timeout 30).
 SQLITE_PRAGMAS = ("PRAGMA journal_mode=WAL;PRAGMA synchronous=FULL;PRAGMA foreign_keys=ON;"
                   "PRAGMA temp_store=MEMORY;PRAGMA cache_size=-65536;")
