@@ -30,7 +30,7 @@ from ombud.regions.models import Authority
 from ombud.rules.selectors import rule_set_for
 
 from .schemas import CaseIn
-from .services import REQUIRED, _resolve, missing_fields
+from .services import REQUIRED, missing_fields, resolve_county
 
 BATCH = 2000
 ANALYZE_EVERY = 100_000
@@ -618,7 +618,7 @@ class Importer:
         resp = data.respondent
         platform = self._cached(("platform", data.platform), lambda: find_platform(data.platform))
         respondent_region = self._cached(("region", resp.address, resp.region_code, resp.province),
-                                         lambda: _resolve(resp.address, resp.region_code, resp.province))
+                                         lambda: resolve_county(resp.address, resp.region_code, resp.province))
         respondent = self._cached(
             ("respondent", resp.name, resp.uscc, resp.address, resp.province, resp.kind, platform and platform.pk),
             lambda: find_or_register_respondent(
@@ -628,9 +628,10 @@ class Importer:
         person = data.complainant
         anonymous = data.anonymous
         complainant_region = None if anonymous else self._cached(
-            ("region", person.address, person.region_code, ""), lambda: _resolve(person.address, person.region_code))
+            ("region", person.address, person.region_code, ""),
+            lambda: resolve_county(person.address, person.region_code))
         conduct_region = self._cached(("region", data.conduct_address, "", ""),
-                                      lambda: _resolve(data.conduct_address))
+                                      lambda: resolve_county(data.conduct_address))
         decision = jurisdiction.route(
             kind=data.kind, respondent=respondent, respondent_region=respondent_region,
             conduct_region=conduct_region, violation_type=data.violation_type, rule_set=rule_set,

@@ -81,7 +81,8 @@ def _received_at(data, actor):
     return data.received_at
 
 
-def _resolve(text, region_code="", hint=""):
+def resolve_county(text, region_code="", hint=""):
+    """The county a text (or a given region code) names, or None when not certain."""
     if region_code:
         return region_by_code(region_code)
     if not text:
@@ -129,7 +130,7 @@ def _prepare(data, actor, received_at, idempotency_key, digest):
     rule_set = rule_set_for(received_at)
     platform = find_platform(data.platform)
     resp = data.respondent
-    respondent_region = _resolve(resp.address, resp.region_code, resp.province)
+    respondent_region = resolve_county(resp.address, resp.region_code, resp.province)
     respondent = find_or_register_respondent(
         name=resp.name, uscc=resp.uscc, address=resp.address, province_hint=resp.province,
         kind=resp.kind, platform=platform, region=respondent_region,
@@ -164,12 +165,12 @@ def _build_case(data, actor, received_at, rule_set, respondent, respondent_regio
         complainant_phone="" if anonymous else person.phone,
         complainant_email="" if anonymous else person.email,
         complainant_address="" if anonymous else person.address,
-        complainant_region=None if anonymous else _resolve(person.address, person.region_code),
+        complainant_region=None if anonymous else resolve_county(person.address, person.region_code),
         agent=data.agent.model_dump() if data.agent else None,
         joint_complainants=[j.model_dump() for j in data.joint_complainants],
         respondent=respondent, respondent_name=data.respondent.name, respondent_address=data.respondent.address,
         platform=platform or (respondent.platform if respondent else None),
-        conduct_address=data.conduct_address, conduct_region=_resolve(data.conduct_address),
+        conduct_address=data.conduct_address, conduct_region=resolve_county(data.conduct_address),
         category=data.category, issue_type=data.issue_type, violation_type=data.violation_type,
         request=data.request, facts=data.facts, amount=data.amount, purchase_date=data.purchase_date,
         order_number=data.order_number, consent_disclosure=data.consent_disclosure,
