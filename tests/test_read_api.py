@@ -85,3 +85,23 @@ def test_openapi_docs_are_served_offline(client):
     assert "swagger-ui-bundle.js" in html and "cdn" not in html.lower()
     schema = client.get("/api/v1/openapi.json").json()
     assert "/api/v1/cases" in schema["paths"] and "CaseIn" in schema["components"]["schemas"]
+
+
+def test_signed_in_browser_must_pass_csrf_to_post(db, django_user_model):
+    from django.test import Client
+
+    from ombud.accounts.models import Profile
+    from ombud.regions.models import Authority
+
+    user = django_user_model.objects.create_user("h", password="pw-for-test-only")
+    Profile.objects.create(user=user, role="handler", authority=Authority.objects.get(code="310115"))
+    browser = Client(enforce_csrf_checks=True)
+    browser.force_login(user)
+    r = browser.post("/api/v1/cases", data='{"kind": "consultation", "facts": "营业时间？"}',
+                     content_type="application/json")
+    assert r.status_code == 403 and "CSRF" in r.json()["detail"]
+    browser.get("/admin/login/")  # sets the csrftoken cookie
+    token = browser.cookies["csrftoken"].value
+    r = browser.post("/api/v1/cases", data='{"kind": "consultation", "facts": "营业时间？"}',
+                     content_type="application/json", headers={"X-CSRFToken": token})
+    assert r.status_code == 201

@@ -1,6 +1,8 @@
 """Who is calling: a bearer API key, a signed-in user, or the public."""
+from django.middleware.csrf import CsrfViewMiddleware
+
 from ombud.accounts.services import authenticate_token
-from ombud.core.errors import DomainError
+from ombud.core.errors import DomainError, Forbidden
 from ombud.intake.services import Actor
 
 
@@ -18,7 +20,18 @@ def actor_for(request):
         return Actor(role=key.role, key=key, authority=key.authority)
     user = getattr(request, "user", None)
     if user is not None and user.is_authenticated:
+        _check_csrf(request)
         profile = getattr(user, "profile", None)
         role = profile.role if profile else ("admin" if user.is_superuser else "consumer")
         return Actor(role=role, user=user, authority=profile.authority if profile else None)
     return Actor()
+
+
+def _check_csrf(request):
+    """A signed-in browser is acting: the API's views are CSRF-exempt for bearer keys, so the
+    session path must pass Django's CSRF check itself, or another site could act in its name."""
+    if request.method in ("GET", "HEAD", "OPTIONS", "TRACE"):
+        return
+    failure = CsrfViewMiddleware(lambda r: None).process_view(request, None, (), {})
+    if failure is not None:
+        raise Forbidden("CSRF check failed: send the csrftoken cookie's value in the X-CSRFToken header")
