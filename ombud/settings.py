@@ -26,6 +26,7 @@ INSTALLED_APPS = [
     "ombud.businesses",
     "ombud.taxonomy",
     "ombud.rules",
+    "ombud.workdays",
     "ombud.accounts",
     "ombud.cases",
     "ombud.intake",

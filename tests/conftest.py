@@ -25,6 +25,9 @@ def _fresh_caches():
     address.reset_cache()
     jurisdiction._cache["at"] = 0.0
     forget_cached()
+    from ombud.workdays.selectors import clear_cache as clear_calendar
+
+    clear_calendar()
     yield
 
 
