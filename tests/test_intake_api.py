@@ -142,3 +142,13 @@ def test_simultaneous_retries_create_exactly_one_case():
     assert Case.objects.count() == 1
     assert sorted(code for code, _ in results) == [200, 200, 200, 201]
     assert len({ticket for _, ticket in results}) == 1
+
+
+def test_an_agent_without_power_of_attorney_flags_the_complaint(public_api):
+    body = complaint(agent={"name": "赵律师", "phone": "13700000000"},
+                     joint_complainants=[{"name": "钱一", "representative": True}, {"name": "孙二"}])
+    data = public_api.post("/cases", body).json()
+    assert data["incomplete"] and data["missing_fields"] == ["agent.power_of_attorney"]
+    assert len(data["joint_complainants"]) == 2
+    body["agent"]["power_of_attorney"] = True
+    assert public_api.post("/cases", body).json()["incomplete"] is False

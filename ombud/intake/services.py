@@ -69,7 +69,10 @@ def payload_hash(raw):
 def missing_fields(data: CaseIn):
     if data.kind != Kind.COMPLAINT:
         return []
-    return [name for name, get in REQUIRED.items() if not get(data)]
+    missing = [name for name, get in REQUIRED.items() if not get(data)]
+    if data.agent is not None and not data.agent.power_of_attorney:
+        missing.append("agent.power_of_attorney")  # an agent acts only with a power of attorney
+    return missing
 
 
 def _received_at(data, actor):
