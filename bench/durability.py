@@ -23,45 +23,19 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-from intake import OUT, ROOT, Server, Target, api_key, log, machine  # noqa: E402
+from intake import OUT, ROOT, Server, Target, api_key, log, machine, post_stream  # noqa: E402
 
 
 def client(url, token, prefix, idx, seconds, start_at, queue):
-    import http.client
-
-    from workload import bodies
-
-    pool = bodies(200)
-    host, port = url.removeprefix("http://").split(":")
-    conn = None
     acked, other, errors, sent = [], {}, 0, 0
-    while time.time() < start_at:
-        time.sleep(0.001)
-    end = time.time() + seconds
-    while time.time() < end:
+    for key, status, _took in post_stream(url, token, prefix, idx, seconds, start_at):
         sent += 1
-        key = f"{prefix}-{idx}-{sent}"
-        body = json.dumps(dict(pool[(sent * 7 + idx * 13) % len(pool)], order_number=key),
-                          ensure_ascii=False).encode()
-        headers = {"Content-Type": "application/json", "Authorization": f"Bearer {token}", "Idempotency-Key": key}
-        try:
-            if conn is None:
-                conn = http.client.HTTPConnection(host, int(port), timeout=30)
-            conn.request("POST", "/api/v1/cases", body=body, headers=headers)
-            resp = conn.getresponse()
-            resp.read()
-            if resp.status == 201:
-                acked.append(key)
-            else:
-                other[resp.status] = other.get(resp.status, 0) + 1
-            if resp.getheader("Connection", "").lower() == "close":
-                conn.close()
-                conn = None
-        except (OSError, http.client.HTTPException):
-            errors += 1  # the worker died under this request: not acknowledged; no retry on purpose
-            if conn is not None:
-                conn.close()
-            conn = None
+        if status == 201:
+            acked.append(key)
+        elif status is None:
+            errors += 1  # the worker died under this request: not acknowledged
+        else:
+            other[status] = other.get(status, 0) + 1
     queue.put((acked, other, errors, sent))
 
 

@@ -221,15 +221,19 @@ def run_wrk(url, script, seconds, connections, threads, prefix):
 
 # --------------------------------------------------------------------------- load: Python fallback
 
-def _py_client(url, token, prefix, idx, seconds, start_at, queue):
+def post_stream(url, token, prefix, idx, seconds, start_at):
+    """POST one complaint per request on a keep-alive connection until `seconds` are up.
+
+    Yields (idempotency key, status, seconds taken); status is None when the connection was cut
+    (the request is not retried: a benchmark or a durability check must see it as lost).
+    """
     import http.client
 
     from workload import bodies
 
     pool = bodies(200)
     host, port = url.removeprefix("http://").split(":")
-    conn = None
-    lat, statuses, errors, sent = [], {}, 0, 0
+    conn, sent = None, 0
     while time.time() < start_at:
         time.sleep(0.001)
     end = time.time() + seconds
@@ -246,28 +250,46 @@ def _py_client(url, token, prefix, idx, seconds, start_at, queue):
             conn.request("POST", "/api/v1/cases", body=body, headers=headers)
             resp = conn.getresponse()
             resp.read()
-            lat.append(time.perf_counter() - t0)
-            statuses[resp.status] = statuses.get(resp.status, 0) + 1
+            yield key, resp.status, time.perf_counter() - t0
             if resp.getheader("Connection", "").lower() == "close":
                 conn.close()
                 conn = None
         except (OSError, http.client.HTTPException):
-            errors += 1
+            if conn is not None:
+                conn.close()
             conn = None
-    queue.put((lat, statuses, errors, sent))
+            yield key, None, time.perf_counter() - t0
 
 
-def run_python_client(url, token, seconds, connections, prefix):
+def fan_out(target, args_for, n):
+    """Run `target(*args_for(i, start_at, queue))` in n forked processes started together; their results."""
     ctx = mp.get_context("fork")
     queue = ctx.Queue()
     start_at = time.time() + 1.0
-    procs = [ctx.Process(target=_py_client, args=(url, token, prefix, i, seconds, start_at, queue))
-             for i in range(connections)]
+    procs = [ctx.Process(target=target, args=args_for(i, start_at, queue)) for i in range(n)]
     for p in procs:
         p.start()
     results = [queue.get() for _ in procs]
     for p in procs:
         p.join()
+    return results
+
+
+def _py_client(url, token, prefix, idx, seconds, start_at, queue):
+    lat, statuses, errors, sent = [], {}, 0, 0
+    for _key, status, took in post_stream(url, token, prefix, idx, seconds, start_at):
+        sent += 1
+        if status is None:
+            errors += 1
+            continue
+        lat.append(took)
+        statuses[status] = statuses.get(status, 0) + 1
+    queue.put((lat, statuses, errors, sent))
+
+
+def run_python_client(url, token, seconds, connections, prefix):
+    results = fan_out(_py_client, lambda i, start_at, queue: (url, token, prefix, i, seconds, start_at, queue),
+                      connections)
     lat = sorted(x for r in results for x in r[0])
     statuses = {}
     for r in results:
@@ -472,16 +494,8 @@ def raw_single(target, connections, seconds, batch=0):
     finally:
         conn.close()
     dsn = target.url if target.name == "pg" else str(target.path)
-    ctx = mp.get_context("fork")
-    queue = ctx.Queue()
-    start_at = time.time() + 1.0
-    procs = [ctx.Process(target=_raw_worker, args=(target.name, dsn, i, seconds, start_at, queue, batch))
-             for i in range(connections)]
-    for p in procs:
-        p.start()
-    results = [queue.get() for _ in procs]
-    for p in procs:
-        p.join()
+    results = fan_out(_raw_worker,
+                      lambda i, start_at, queue: (target.name, dsn, i, seconds, start_at, queue, batch), connections)
     lat = [x for r in results for x in r[0]]
     rows = target.scalar("SELECT count(*) FROM bench_raw")
     per = max(batch, 1)

@@ -78,20 +78,19 @@ def test_province_hint_disambiguates(api):
     assert data["authority"]["code"] == "110105" and data["status"] == "received"
 
 
-def test_report_goes_where_the_conduct_occurred(api):
-    body = {"kind": "report", "respondent": {"name": "某连锁超市", "address": "上海市浦东新区张江路1号"},
-            "conduct_address": "江苏省南京市玄武区中山路1号", "violation_type": "price", "facts": "标价与结算价不一致"}
+@pytest.mark.parametrize("respondent,violation,code,rule", [
+    # An ordinary report goes where the conduct occurred, not to the respondent's county.
+    ({"name": "某连锁超市", "address": "上海市浦东新区张江路1号"}, "price", "320102", "routing.report"),
+    # An advertising report goes to the publisher, not where the conduct occurred.
+    ({"name": "某广告发布者", "address": "广东省广州市天河区体育西路1号"}, "advertising", "440106",
+     "routing.advertising"),
+])
+def test_reports_follow_their_own_rules(api, respondent, violation, code, rule):
+    body = {"kind": "report", "respondent": respondent, "conduct_address": "江苏省南京市玄武区中山路1号",
+            "violation_type": violation, "facts": "经营者涉嫌违法"}
     data = api.post("/cases", body).json()
-    assert data["authority"]["code"] == "320102"
-    assert _routed(data)["data"]["rule"] == "routing.report"
-
-
-def test_advertising_report_goes_to_the_publisher(api):
-    body = {"kind": "report", "respondent": {"name": "某广告发布者", "address": "广东省广州市天河区体育西路1号"},
-            "conduct_address": "江苏省南京市玄武区中山路1号", "violation_type": "advertising", "facts": "发布虚假广告"}
-    data = api.post("/cases", body).json()
-    assert data["authority"]["code"] == "440106"
-    assert _routed(data)["data"]["rule"] == "routing.advertising"
+    assert data["authority"]["code"] == code
+    assert _routed(data)["data"]["rule"] == rule
 
 
 def test_rule_set_follows_the_date_of_receipt(api):

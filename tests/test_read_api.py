@@ -105,3 +105,14 @@ def test_signed_in_browser_must_pass_csrf_to_post(db, django_user_model):
     r = browser.post("/api/v1/cases", data='{"kind": "consultation", "facts": "营业时间？"}',
                      content_type="application/json", headers={"X-CSRFToken": token})
     assert r.status_code == 201
+
+
+def test_business_search_by_region_is_the_subtree_not_a_prefix_of_digits(db):
+    from ombud.businesses.selectors import search_businesses
+    from ombud.businesses.services import register_business
+
+    # 440310 坪山区 ends in a zero: trimming zeros ("44031") would also take 440311 光明区.
+    register_business(name="坪山某店", operating_address="广东省深圳市坪山区深汕路1号")
+    register_business(name="光明某店", operating_address="广东省深圳市光明区光明大街1号")
+    assert [b.name for b in search_businesses(region="440310")] == ["坪山某店"]
+    assert len(search_businesses(region="440300")) == 2

@@ -1,5 +1,7 @@
 from django.db.models import Q
 
+from ombud.regions.services import path_of
+
 from . import uscc as uscc_rules
 from .models import Business
 from .services import name_key
@@ -15,6 +17,7 @@ def search_businesses(*, q="", kind="", odr=None, region="", limit=20):
     if odr is not None:
         qs = qs.filter(odr_enrolled=odr)
     if region:
-        qs = qs.filter(Q(operating_region__code__startswith=region.rstrip("0")) |
-                       Q(registered_region__code__startswith=region.rstrip("0")))
+        # A code's subtree by its path ("3101" for 310100); trimming zeros would wrongly widen 110110.
+        path = path_of(region)
+        qs = qs.filter(Q(operating_region__path__startswith=path) | Q(registered_region__path__startswith=path))
     return qs.order_by("name")[:limit]

@@ -15,7 +15,9 @@ _lock = threading.Lock()
 
 def amr_for_region(code):
     """The market-supervision authority of a region (cached: authorities change rarely)."""
-    if time.monotonic() - _cache["at"] > 60 or code not in _cache["by_region"]:
+    age = time.monotonic() - _cache["at"]
+    # A region without an authority must not reload the table on every call of a hot path.
+    if age > 60 or (code not in _cache["by_region"] and age > 1):
         with _lock:
             _cache["by_region"] = {
                 a.region_id: a for a in Authority.objects.filter(kind=Authority.Kind.AMR, active=True)

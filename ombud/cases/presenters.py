@@ -25,14 +25,15 @@ def summary(case):
 def detail(case, actor, events=None):
     """`events`: pass them when they are already in hand (a case just created) to skip the query."""
     out = summary(case)
-    hide_people = party_view(case, actor) is None or actor.role == "business"
+    complainant = party_view(case, actor)
+    hide_people = complainant is None or actor.role == "business"
     out.update({
         "violation_type": case.violation_type, "missing_fields": case.missing_fields,
         "request": case.request, "facts": case.facts, "amount": case.amount, "purchase_date": case.purchase_date,
         "order_number": case.order_number, "platform": case.platform.name if case.platform else None,
         "consent_disclosure": case.consent_disclosure,
         "consent_delegated_mediation": case.consent_delegated_mediation,
-        "anonymous": case.anonymous, "complainant": party_view(case, actor),
+        "anonymous": case.anonymous, "complainant": complainant,
         "agent": None if hide_people else case.agent,
         "joint_complainants": [] if hide_people else case.joint_complainants,
         "linked_ticket": case.linked_case.ticket if case.linked_case else None,

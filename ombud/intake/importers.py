@@ -34,7 +34,7 @@ from .services import REQUIRED, missing_fields, resolve_county
 
 BATCH = 2000
 ANALYZE_EVERY = 100_000
-LOCAL = ZoneInfo("Asia/Shanghai")
+LOCAL = ZoneInfo(settings.TIME_ZONE)  # OMBUD_TIME_ZONE: the day a record counts as received
 UTC = dt.timezone.utc
 
 

@@ -10,7 +10,7 @@ from ombud.accounts.models import BACKDATING_ROLES
 from ombud.businesses.services import find_or_register_respondent, find_platform
 from ombud.cases import jurisdiction
 from ombud.cases.models import Case, CaseEvent, Kind, Status
-from ombud.cases.services import event
+from ombud.cases.services import cite, event
 from ombud.cases.tickets import new_ticket
 from ombud.core.errors import InvalidInput
 from ombud.regions import address as addresses
@@ -196,18 +196,17 @@ def _route(case, data, actor, respondent_region):
     case.status = Status.RECEIVED if decision.routed else Status.PENDING_DISPATCH
     case.incomplete = bool(missing)
     case.missing_fields = missing
-    cite = (lambda key: case.rule_set.cite(key) if case.rule_set and key in case.rule_set.citations else "")
     received = event(
         case, action="received", actor=actor.who, at=case.received_at, to_status=case.status,
         authority=case.intake_authority,
         reason="received; required content missing: " + ", ".join(missing) if missing else "received",
-        article=cite("intake.required") if missing else "",
+        article=cite(case, "intake.required") if missing else "",
         data={"channel": case.channel, "incomplete": case.incomplete, "missing_fields": missing,
               "rule_set": case.rule_set.label if case.rule_set else None},
     )
     routed = event(
         case, action="routed" if decision.routed else "held_for_dispatch", actor="system",
-        reason=decision.reason, article=cite(decision.citation_key), to_status=case.status,
+        reason=decision.reason, article=cite(case, decision.citation_key), to_status=case.status,
         data={"authority": decision.authority.code, "region": decision.region_code,
               "rule": decision.citation_key,
               "article_confirmed": bool(case.rule_set and case.rule_set.citations.get(
@@ -231,7 +230,7 @@ def _split_report(case, data, actor, received_at, rule_set, respondent, responde
     report.save(force_insert=True)
     case.linked_case = report
     case.save(update_fields=["linked_case"])
-    article = case.rule_set.cite("intake.split") if case.rule_set and "intake.split" in case.rule_set.citations else ""
+    article = cite(case, "intake.split")
     for this, other in ((case, report), (report, case)):
         events.append(event(this, action="split", actor=actor.who, article=article,
                             reason="complaint and report in one submission are handled on separate tracks",
