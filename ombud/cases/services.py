@@ -4,6 +4,7 @@ from django.utils import timezone
 
 from ombud.core.errors import DomainError, NotFound
 from ombud.regions.models import Authority
+from ombud.rules.selectors import citation
 
 from .models import Case, CaseEvent, Status
 
@@ -22,7 +23,7 @@ def actor_fields(actor):
 
 
 def cite(case, key):
-    return case.rule_set.cite(key) if case.rule_set and key in case.rule_set.citations else ""
+    return citation(case.rule_set, key)
 
 
 def event(case, *, action, actor=None, reason="", article="", data=None, from_status="", to_status="",

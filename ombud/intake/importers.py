@@ -27,7 +27,7 @@ from ombud.cases import jurisdiction
 from ombud.cases.models import Kind, Status
 from ombud.cases.tickets import new_ticket
 from ombud.regions.models import Authority
-from ombud.rules.selectors import rule_set_for
+from ombud.rules.selectors import citation, rule_set_for
 
 from .schemas import CaseIn
 from .services import REQUIRED, missing_fields, resolve_county
@@ -288,10 +288,6 @@ def _json(value):
     return orjson.dumps(value).decode()
 
 
-def _cite(rule_set, key):
-    return rule_set.cite(key) if rule_set and key in rule_set.citations else ""
-
-
 class Importer:
     def __init__(self, path, *, authority_code=None, rejects=None, progress=True, batch_size=BATCH,
                  source=None, stderr=None):
@@ -501,7 +497,7 @@ class Importer:
             status = Status.RECEIVED if decision.routed else Status.PENDING_DISPATCH
             routed = (
                 self.dtval(self.now), "routed" if decision.routed else "held_for_dispatch", "system", None, None,
-                "", status, decision.authority.pk, decision.reason, _cite(rule_set, decision.citation_key),
+                "", status, decision.authority.pk, decision.reason, citation(rule_set, decision.citation_key),
                 _json({"authority": decision.authority.code, "region": decision.region_code,
                        "rule": decision.citation_key,
                        "article_confirmed": bool(rule_set and rule_set.citations.get(
@@ -565,7 +561,7 @@ class Importer:
         received = (
             received_dt, "received", self.label, None, None, "", status, self.authority.pk,
             "received; required content missing: " + ", ".join(missing) if missing else "received",
-            _cite(rule_set, "intake.required") if missing else "",
+            citation(rule_set, "intake.required") if missing else "",
             _json({"channel": "import", "incomplete": bool(missing), "missing_fields": missing,
                    "rule_set": rule_set.label if rule_set else None, "source": self.source, "line": line}),
         )
@@ -658,13 +654,13 @@ class Importer:
         received = (
             received_dt, "received", self.label, None, None, "", status, self.authority.pk,
             "received; required content missing: " + ", ".join(missing) if missing else "received",
-            _cite(rule_set, "intake.required") if missing else "",
+            citation(rule_set, "intake.required") if missing else "",
             _json({"channel": data.channel, "incomplete": bool(missing), "missing_fields": missing,
                    "rule_set": rule_set.label if rule_set else None, "source": self.source, "line": line}),
         )
         routed = (
             self.dtval(self.now), "routed" if decision.routed else "held_for_dispatch", "system", None, None, "",
-            status, decision.authority.pk, decision.reason, _cite(rule_set, decision.citation_key),
+            status, decision.authority.pk, decision.reason, citation(rule_set, decision.citation_key),
             _json({"authority": decision.authority.code, "region": decision.region_code,
                    "rule": decision.citation_key,
                    "article_confirmed": bool(rule_set and rule_set.citations.get(

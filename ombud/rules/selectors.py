@@ -38,3 +38,8 @@ def rule_set_for(received_at):
         if rs.effective_from <= day and (rs.effective_until is None or day < rs.effective_until):
             return rs
     return None
+
+
+def citation(rule_set, key):
+    """'R2026 Art. 12' for a decision key, or '' when there is no rule set or it lacks the key."""
+    return rule_set.cite(key) if rule_set is not None and key in rule_set.citations else ""
