@@ -12,6 +12,7 @@ from ombud.core.errors import DomainError, InvalidInput
 from ombud.intake import api as intake_api
 from ombud.intake.schemas import CaseIn
 from ombud.regions.api import router as regions_router
+from ombud.workflow.api import router as workflow_router
 
 log = logging.getLogger(__name__)
 
@@ -40,6 +41,7 @@ cases_router.post(**intake_api.ROUTE, openapi_extra=intake_api.BODY_DOC)(intake_
 api.add_router("/", cases_router)
 api.add_router("/", regions_router)
 api.add_router("/", businesses_router)
+api.add_router("/", workflow_router)
 
 
 def _field(loc):

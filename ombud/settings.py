@@ -30,6 +30,9 @@ INSTALLED_APPS = [
     "ombud.accounts",
     "ombud.cases",
     "ombud.intake",
+    "ombud.workflow",
+    "ombud.notify",
+    "ombud.documents",
 ]
 
 MIDDLEWARE = [
@@ -129,6 +132,32 @@ OMBUD_ATTACHMENT_MAX_BYTES = int(os.environ.get("OMBUD_ATTACHMENT_MAX_BYTES", 10
 OMBUD_ATTACHMENT_MAX_FILES = int(os.environ.get("OMBUD_ATTACHMENT_MAX_FILES", 10))
 OMBUD_ATTACHMENT_TYPES = ["application/pdf", "image/jpeg", "image/png", "image/gif", "image/webp",
                           "audio/mpeg", "video/mp4", "text/plain"]
+# Notifications. Email goes over SMTP when OMBUD_SMTP_HOST is set; otherwise into files under
+# var/mail (development). SMS goes to an HTTP gateway when OMBUD_SMS_URL is set.
+if os.environ.get("OMBUD_SMTP_HOST"):
+    EMAIL_BACKEND = "django.core.mail.backends.smtp.EmailBackend"
+    EMAIL_HOST = os.environ["OMBUD_SMTP_HOST"]
+    EMAIL_PORT = int(os.environ.get("OMBUD_SMTP_PORT", "25"))
+    EMAIL_HOST_USER = os.environ.get("OMBUD_SMTP_USER", "")
+    EMAIL_HOST_PASSWORD = os.environ.get("OMBUD_SMTP_PASSWORD", "")
+    EMAIL_USE_TLS = os.environ.get("OMBUD_SMTP_TLS", "0") == "1"
+    EMAIL_TIMEOUT = 20
+else:
+    EMAIL_BACKEND = "django.core.mail.backends.filebased.EmailBackend"
+    EMAIL_FILE_PATH = DATA_DIR / "mail"
+DEFAULT_FROM_EMAIL = os.environ.get("OMBUD_MAIL_FROM", "Ombud <noreply@ombud.invalid>")
+OMBUD_SMS_URL = os.environ.get("OMBUD_SMS_URL", "")
+OMBUD_SMS_TOKEN = os.environ.get("OMBUD_SMS_TOKEN", "")
+OMBUD_SMS_GATEWAY = os.environ.get("OMBUD_SMS_GATEWAY", "ombud.notify.gateways.HttpSmsGateway")
+# Links in messages point here (the public portal's address).
+OMBUD_PUBLIC_URL = os.environ.get("OMBUD_PUBLIC_URL", "http://127.0.0.1:8000").rstrip("/")
+# A CJK TrueType font for PDFs, from a Debian or PyPI package; the first that exists is used.
+OMBUD_PDF_FONTS = [p for p in os.environ.get("OMBUD_PDF_FONT", "").split(":") if p] + [
+    "/usr/share/fonts/truetype/wqy/wqy-microhei.ttc",
+    "/usr/share/fonts/truetype/wqy/wqy-zenhei.ttc",
+    "/usr/share/fonts/truetype/arphic/uming.ttc",
+]
+
 # The authority that holds cases nobody could route yet (Art. 37 intake unit).
 OMBUD_NATIONAL_AUTHORITY = "100000"
 

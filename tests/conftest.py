@@ -6,6 +6,16 @@ from django.test import Client
 from ombud.accounts.services import create_api_key
 
 
+@pytest.fixture(autouse=True, scope="session")
+def _huey_immediate():
+    """Tasks run in-process in tests (Huey's in-memory immediate mode); tests/test_tasks_redis.py
+    runs them through a real Redis queue."""
+    from huey.contrib.djhuey import HUEY
+
+    HUEY.immediate = True
+    yield
+
+
 @pytest.fixture(autouse=True)
 def _media_in_tmp(settings, tmp_path):
     settings.MEDIA_ROOT = tmp_path / "media"
@@ -28,6 +38,9 @@ def _fresh_caches():
     from ombud.workdays.selectors import clear_cache as clear_calendar
 
     clear_calendar()
+    from ombud.workflow.alerts import forget
+
+    forget()
     yield
 
 
@@ -53,8 +66,9 @@ class Api:
         return self.client.get(f"/api/v1{path}", params, headers=self._headers())
 
 
-def make_api(role, authority=None, name=None):
-    _, token = create_api_key(name=name or f"test-{role}", role=role, authority_code=authority)
+def make_api(role, authority=None, name=None, business=None):
+    _, token = create_api_key(name=name or f"test-{role}", role=role, authority_code=authority,
+                              business_uscc=business)
     return Api(token)
 
 

@@ -46,9 +46,9 @@ def test_takeover_only_by_a_higher_authority_above_it(ticket):
 
 def test_reason_is_required_and_integrators_cannot_move(ticket):
     r = make_api("handler", "310115").post(f"/cases/{ticket}/actions/transfer", {"to_authority": "310104", "reason": " "})
-    assert r.status_code == 409 and r.json()["field"] == "reason"
+    assert r.status_code == 422 and r.json()["errors"][0]["field"] == "reason"
     r = make_api("handler", "310115").post(f"/cases/{ticket}/actions/fly", {"reason": "x"})
-    assert r.status_code == 409 and "transfer" in r.json()["allowed"]
+    assert r.status_code == 409 and "transfer" in r.json()["allowed_actions"]
     # Another integrator cannot see the case; the one that submitted it sees it but may not move it.
     assert make_api("integrator").post(f"/cases/{ticket}/actions/return", {"reason": "x"}).status_code == 404
     submitter = make_api("integrator")

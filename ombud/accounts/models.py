@@ -40,6 +40,7 @@ class ApiKey(models.Model):
     key_hash = models.CharField(max_length=64)
     role = models.CharField(max_length=20, choices=Role.choices)
     authority = models.ForeignKey(Authority, null=True, blank=True, on_delete=models.PROTECT)
+    business = models.ForeignKey("businesses.Business", null=True, blank=True, on_delete=models.PROTECT)
     created_at = models.DateTimeField(auto_now_add=True)
     revoked_at = models.DateTimeField(null=True, blank=True)
 

@@ -18,7 +18,7 @@ def _hash(secret):
     return hashlib.sha256(secret.encode()).hexdigest()
 
 
-def create_api_key(*, name, role, authority_code=None):
+def create_api_key(*, name, role, authority_code=None, business_uscc=None):
     """Create a key and return (ApiKey, token). The token is shown once and never stored."""
     if role not in Role.values:
         raise InvalidInput([{"loc": ["role"], "msg": f"unknown role {role!r}; one of {', '.join(Role.values)}",
@@ -32,10 +32,25 @@ def create_api_key(*, name, role, authority_code=None):
     elif role in STAFF_ROLES:
         raise InvalidInput([{"loc": ["authority"], "msg": f"role {role} acts within an authority: give --authority",
                              "type": "value_error"}])
+    business = _business(role, business_uscc)
     prefix = secrets.token_hex(4)
     secret = secrets.token_urlsafe(24)
-    key = ApiKey.objects.create(name=name, prefix=prefix, key_hash=_hash(secret), role=role, authority=authority)
+    key = ApiKey.objects.create(name=name, prefix=prefix, key_hash=_hash(secret), role=role, authority=authority,
+                                business=business)
     return key, f"omb_{prefix}_{secret}"
+
+
+def _business(role, uscc):
+    """A business key (an ODR enterprise's own system) acts for one business, named by its USCC."""
+    from ombud.businesses.models import Business
+
+    if role != Role.BUSINESS:
+        return None
+    business = Business.objects.filter(uscc=(uscc or "").upper()).first() if uscc else None
+    if business is None:
+        raise InvalidInput([{"loc": ["business"], "msg": "a business key needs the USCC of a registered business",
+                             "type": "value_error"}])
+    return business
 
 
 def revoke_api_key(*, prefix):

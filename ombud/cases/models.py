@@ -27,6 +27,17 @@ class Channel(models.TextChoices):
 class Status(models.TextChoices):
     PENDING_DISPATCH = "pending_dispatch", _("awaiting dispatch")
     RECEIVED = "received", _("received")
+    ODR = "odr", _("with the ODR business")
+    ODR_FAILED = "odr_failed", _("ODR failed")
+    ACCEPTED = "accepted", _("accepted")
+    REFUSED = "refused", _("refused")
+    MEDIATING = "mediating", _("in mediation")
+    AGREED = "agreed", _("agreement reached")
+    TERMINATED = "terminated", _("mediation terminated")
+    WITHDRAWN = "withdrawn", _("withdrawn")
+    FILED = "filed", _("case filed")
+    NOT_FILED = "not_filed", _("no case filed")
+    PENALIZED = "penalized", _("penalty decided")
     CLOSED = "closed", _("closed")
 
 
@@ -85,6 +96,25 @@ class Case(models.Model):
     missing_fields = models.JSONField(default=list, blank=True)
     linked_case = models.ForeignKey("self", null=True, blank=True, on_delete=models.SET_NULL, related_name="+",
                                     db_index=False, db_constraint=False)
+
+    # The procedure's outcome, as columns: disclosure and analytics count them. New columns carry
+    # database defaults, so raw bulk writes (the importer) need not name them.
+    handler = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT,
+                                related_name="+", db_index=False, db_constraint=False)
+    language = models.CharField(max_length=10, blank=True, db_default="")  # the complainant's, for messages
+    outcome = models.CharField(max_length=30, blank=True, db_default="")
+    closed_at = models.DateTimeField(null=True, blank=True)
+    odr_lane = models.BooleanField(default=False, db_default=False)
+    amount_recovered = models.DecimalField(max_digits=14, decimal_places=2, null=True, blank=True)
+    remedy_in_kind = models.TextField(blank=True, db_default="")
+    verdict_resolved = models.BooleanField(null=True)
+    rating_handling = models.PositiveSmallIntegerField(null=True, blank=True)
+    rating_business = models.PositiveSmallIntegerField(null=True, blank=True)
+    fines = models.DecimalField(max_digits=16, decimal_places=2, null=True, blank=True)
+    confiscations = models.DecimalField(max_digits=16, decimal_places=2, null=True, blank=True)
+    reward_amount = models.DecimalField(max_digits=14, decimal_places=2, null=True, blank=True)
+    # Mediation, identity notice, ODR record...; db defaults keep raw bulk imports valid.
+    procedure = models.JSONField(default=dict, blank=True, db_default=models.Value({}, output_field=models.JSONField()))
 
     submitted_by_key = models.ForeignKey(ApiKey, null=True, blank=True, on_delete=models.PROTECT, db_index=False)
     submitted_by_user = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True,

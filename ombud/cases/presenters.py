@@ -22,9 +22,41 @@ def summary(case):
     }
 
 
+def _workflow(case, actor, fresh):
+    """Deadlines, the actions open to this caller, documents and outcome. `fresh`: a case just created."""
+    from ombud.documents.selectors import view as document_view
+    from ombud.workflow.deadlines import view as deadline_view
+    from ombud.workflow.services import allowed_for
+
+    clocks = list(case.deadlines.all()) if not fresh else list(getattr(case, "new_deadlines", []))
+    documents = [] if fresh else [document_view(d) for d in case.documents.all()]
+    rs = case.rule_set
+    return {
+        "deadlines": [deadline_view(c) for c in clocks],
+        "allowed_actions": allowed_for(case, actor, {c.step: c for c in clocks if c.met_at is None}),
+        "documents": documents,
+        "rule_set_version": {"code": rs.code, "version": rs.version, "title": rs.title,
+                             "instrument": rs.instrument} if rs else None,
+        "outcome": case.outcome, "closed_at": case.closed_at, "odr_lane": case.odr_lane,
+        "amount_recovered": case.amount_recovered, "remedy_in_kind": case.remedy_in_kind,
+        "verdict": None if case.verdict_resolved is None else {
+            "resolved": case.verdict_resolved, "rating_handling": case.rating_handling,
+            "rating_business": case.rating_business},
+        "fines": case.fines, "confiscations": case.confiscations, "reward_amount": case.reward_amount,
+        "procedure": _procedure(case, actor),
+    }
+
+
+def _procedure(case, actor):
+    if actor.role == "business":
+        return {k: v for k, v in case.procedure.items() if k in ("odr", "mediation", "agreement")}
+    return case.procedure
+
+
 def detail(case, actor, events=None):
     """`events`: pass them when they are already in hand (a case just created) to skip the query."""
     out = summary(case)
+    out.update(_workflow(case, actor, fresh=events is not None))
     complainant = party_view(case, actor)
     hide_people = complainant is None or actor.role == "business"
     out.update({

@@ -36,6 +36,44 @@ class AttachmentOut(Schema):
     sha256: str
 
 
+class DeadlineOut(Schema):
+    step: str
+    due: dt.datetime
+    last_day: dt.date
+    provisional: bool
+    paused: bool
+    overdue: bool
+    met_at: dt.datetime | None
+    started_at: dt.datetime
+    days: int
+    unit: str
+    article: str
+    extended: bool
+    escalated: bool
+
+
+class DocumentOut(Schema):
+    form: str
+    title: str
+    number: str
+    issued_at: dt.datetime
+    url: str
+    pdf_url: str
+
+
+class VerdictOut(Schema):
+    resolved: bool
+    rating_handling: int | None
+    rating_business: int | None
+
+
+class RuleSetOut(Schema):
+    code: str
+    version: int
+    title: str
+    instrument: str
+
+
 class CaseSummaryOut(Schema):
     ticket: str
     display_ticket: str
@@ -69,6 +107,20 @@ class CaseOut(CaseSummaryOut):
     linked_ticket: str | None
     attachments: list[AttachmentOut]
     events: list[EventOut]
+    deadlines: list[DeadlineOut]
+    allowed_actions: list[str]
+    documents: list[DocumentOut]
+    rule_set_version: RuleSetOut | None
+    outcome: str
+    closed_at: dt.datetime | None
+    odr_lane: bool
+    amount_recovered: Decimal | None
+    remedy_in_kind: str
+    verdict: VerdictOut | None
+    fines: Decimal | None
+    confiscations: Decimal | None
+    reward_amount: Decimal | None
+    procedure: dict
 
 
 class CasePageOut(Schema):

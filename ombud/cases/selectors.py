@@ -18,6 +18,8 @@ def visible_cases(actor):
             return qs.filter(submitted_by_key=actor.key)
         if actor.role in STAFF_ROLES and actor.authority is not None:
             return qs.filter(authority__path__startswith=actor.authority.path)
+        if actor.role == Role.BUSINESS and actor.business is not None:
+            return qs.filter(respondent=actor.business, kind="complaint")
         return qs.none()
     if actor.user is not None:
         if actor.role in STAFF_ROLES:
@@ -25,8 +27,8 @@ def visible_cases(actor):
                 return qs if actor.user.is_superuser else qs.none()
             return qs.filter(authority__path__startswith=actor.authority.path)
         if actor.role == Role.BUSINESS:
-            business = getattr(actor.user.profile, "business", None)
-            return qs.filter(respondent=business) if business else qs.none()
+            # A respondent sees complaints against it, never reports (Art. 33).
+            return qs.filter(respondent=actor.business, kind="complaint") if actor.business else qs.none()
         return qs.filter(submitted_by_user=actor.user)
     return qs.none()
 
@@ -46,7 +48,7 @@ def get_case(*, ticket, actor, phone=""):
 
 def _with_detail(qs):
     return (qs.select_related("authority", "rule_set", "respondent", "platform", "linked_case")
-            .prefetch_related("events__authority", "attachments"))
+            .prefetch_related("events__authority", "attachments", "deadlines", "documents"))
 
 
 def load_case(ticket):

@@ -17,13 +17,14 @@ def actor_for(request):
         key = authenticate_token(token.strip()) if scheme.lower() == "bearer" else None
         if key is None:
             raise Unauthorized("invalid or revoked API key; send Authorization: Bearer <key>")
-        return Actor(role=key.role, key=key, authority=key.authority)
+        return Actor(role=key.role, key=key, authority=key.authority, business=key.business)
     user = getattr(request, "user", None)
     if user is not None and user.is_authenticated:
         _check_csrf(request)
         profile = getattr(user, "profile", None)
         role = profile.role if profile else ("admin" if user.is_superuser else "consumer")
-        return Actor(role=role, user=user, authority=profile.authority if profile else None)
+        return Actor(role=role, user=user, authority=profile.authority if profile else None,
+                     business=profile.business if profile else None)
     return Actor()
 
 

@@ -15,5 +15,11 @@ def seed_reference_data():
         load_packaged_divisions()
     have = set(Term.objects.values_list("scheme", "code"))
     Term.objects.bulk_create([Term(**r) for r in rows() if (r["scheme"], r["code"]) not in have])
+    from ombud.rules.services import merge_defaults, save_rule_set
+
     for rs in DEFAULTS:
-        RuleSet.objects.get_or_create(code=rs["code"], version=rs["version"], defaults=rs)
+        row = RuleSet.objects.filter(code=rs["code"], version=rs["version"]).first()
+        if row is None:
+            save_rule_set(rule_set=RuleSet(**rs), comment="seeded from DESIGN.md")
+        elif merge_defaults(row, rs):
+            save_rule_set(rule_set=row, comment="entries added by a release")

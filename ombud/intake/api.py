@@ -74,6 +74,8 @@ def create_case(request):
     key = (request.headers.get("Idempotency-Key") or "").strip() or None
     if key and len(key) > 200:
         raise InvalidInput([{"loc": ["Idempotency-Key"], "msg": "at most 200 characters", "type": "too_long"}])
+    if data.language is None and getattr(request, "LANGUAGE_CODE", "") in ("zh-hans", "en"):
+        data.language = request.LANGUAGE_CODE  # messages go out in the language the complainant used
     outcome = services.submit(data=data, actor=actor, idempotency_key=key, raw=raw, files=files)
     if outcome.events is not None:
         body = detail(outcome.case, actor, events=outcome.events)

@@ -113,6 +113,8 @@ class CaseIn(_Strict):
     order_number: str = Field(default="", max_length=100)
     consent_disclosure: bool | None = None
     consent_delegated_mediation: bool | None = None
+    language: Literal["zh-hans", "en"] | None = Field(
+        default=None, description="the complainant's language for messages; default: the request's language")
     received_at: dt.datetime | None = Field(default=None, description="staff and integrators only")
     report: ReportPartIn | None = Field(default=None, description="Art. 7: a report made in the same submission")
 

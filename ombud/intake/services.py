@@ -40,6 +40,7 @@ class Actor:
     user: object = None
     key: object = None
     authority: object = None
+    business: object = None  # for the business role: the business it answers for
 
     @property
     def who(self):
@@ -153,6 +154,7 @@ def _create(data, actor, received_at, idempotency_key, digest, checked):
         linked = _split_report(case, data, actor, received_at, case.rule_set, case.respondent, respondent_region,
                                events)
     CaseEvent.objects.bulk_create(events)
+    _start_clocks([case] + ([linked] if linked else []))
     if checked:
         store_attachments(case=case, checked=checked, actor=actor.who)
         return Outcome(case, created=True, linked=linked)
@@ -178,7 +180,7 @@ def _build_case(data, actor, received_at, rule_set, respondent, respondent_regio
         request=data.request, facts=data.facts, amount=data.amount, purchase_date=data.purchase_date,
         order_number=data.order_number, consent_disclosure=data.consent_disclosure,
         consent_delegated_mediation=data.consent_delegated_mediation,
-        received_at=received_at, rule_set=rule_set,
+        received_at=received_at, rule_set=rule_set, language=data.language or "",
         intake_authority=actor.authority or jurisdiction.national_authority(),
         submitted_by_key=actor.key, submitted_by_user=actor.user,
     )
@@ -200,7 +202,7 @@ def _route(case, data, actor, respondent_region):
         case, action="received", actor=actor.who, at=case.received_at, to_status=case.status,
         authority=case.intake_authority,
         reason="received; required content missing: " + ", ".join(missing) if missing else "received",
-        article=cite(case, "intake.required") if missing else "",
+        article=cite(case, "intake.required"),
         data={"channel": case.channel, "incomplete": case.incomplete, "missing_fields": missing,
               "rule_set": case.rule_set.label if case.rule_set else None},
     )
@@ -236,6 +238,23 @@ def _split_report(case, data, actor, received_at, rule_set, respondent, responde
                             reason="complaint and report in one submission are handled on separate tracks",
                             data={"linked_ticket": other.ticket, "linked_kind": other.kind}))
     return report
+
+
+# The clock each kind starts on receipt (DESIGN.md deadlines table). Consultations have none.
+FIRST_CLOCK = {Kind.COMPLAINT: "acceptance", Kind.REPORT: "verification"}
+
+
+def _start_clocks(cases):
+    """Start each new case's first statutory clock; kept on the case for the response."""
+    from ombud.workflow.deadlines import build
+    from ombud.workflow.models import CaseDeadline
+
+    clocks = []
+    for case in cases:
+        step = FIRST_CLOCK.get(case.kind)
+        case.new_deadlines = [build(case, step, at=case.received_at)] if step and case.rule_set else []
+        clocks += case.new_deadlines
+    CaseDeadline.objects.bulk_create(clocks)
 
 
 @dataclass
@@ -279,6 +298,7 @@ def submit_batch(*, items, actor):
             prepared = {i: _prepare(items[i].data, actor, at, items[i].key, digests[i]) for i, at in received.items()}
             Case.objects.bulk_create([case for case, _, _ in prepared.values()])
             CaseEvent.objects.bulk_create([e for _, events, _ in prepared.values() for e in events])
+            _start_clocks([case for case, _, _ in prepared.values()])
         for i, (case, events, _) in prepared.items():
             outcomes[i] = Outcome(case, created=True, events=events)
     except IntegrityError:

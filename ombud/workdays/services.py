@@ -173,12 +173,13 @@ def packaged_arrangement(year):
 
 
 def on_year_loaded(year):
-    """Hook run after a year's arrangement is stored (by `ombud calendar load`).
+    """Recompute every open deadline the year touches (DESIGN.md: "recompute it when the year's
+    arrangement is loaded"); returns how many changed. Runs in this process, so the command
+    that loaded the year reports the result and no worker needs to be running."""
+    from ombud.workflow.alerts import forget
+    from ombud.workflow.recompute import recompute_year
 
-    For now it only logs and returns the year. The statutory workflow will make it
-    recompute every open deadline whose computation touched `year` (those marked
-    provisional, and any computed from an earlier arrangement of that year), as
-    DESIGN.md requires: "recompute it when the year's arrangement is loaded".
-    """
-    log.info("holiday arrangement for %s loaded; open deadlines are not recomputed yet", year)
-    return year
+    forget()
+    changed = recompute_year(year)
+    log.info("holiday arrangement for %s loaded; %s open deadlines recomputed", year, changed)
+    return changed

@@ -14,6 +14,7 @@ class Command(BaseCommand):
         create.add_argument("--name", required=True)
         create.add_argument("--role", required=True, choices=Role.values)
         create.add_argument("--authority", help="authority code; staff roles need one")
+        create.add_argument("--business", help="USCC of the business a business key acts for")
         revoke = sub.add_parser("revoke", help="revoke a key by its prefix")
         revoke.add_argument("prefix")
 
@@ -23,7 +24,8 @@ class Command(BaseCommand):
             self.stdout.write(f"revoked {opts['prefix']}")
             return
         try:
-            key, token = create_api_key(name=opts["name"], role=opts["role"], authority_code=opts.get("authority"))
+            key, token = create_api_key(name=opts["name"], role=opts["role"], authority_code=opts.get("authority"),
+                                         business_uscc=opts.get("business"))
         except InvalidInput as exc:
             raise CommandError(str(exc)) from exc
         self.stderr.write(f"key {key.prefix} for {key.name} ({key.role}); it is shown once:")
