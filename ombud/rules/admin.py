@@ -1,22 +1,9 @@
 from django.contrib import admin
+from django.utils.html import format_html_join
+from django.utils.safestring import mark_safe
 
 from .models import RuleSet, RuleSetRevision
 from .services import save_rule_set
-
-
-class RevisionInline(admin.TabularInline):
-    model = RuleSetRevision
-    extra = 0
-    can_delete = False
-    fields = ("at", "user", "action", "changed_fields", "comment")
-    readonly_fields = fields
-    ordering = ("-at", "-id")
-
-    def changed_fields(self, obj):
-        return ", ".join(sorted(obj.changes))
-
-    def has_add_permission(self, request, obj=None):
-        return False
 
 
 @admin.register(RuleSet)
@@ -26,7 +13,13 @@ class RuleSetAdmin(admin.ModelAdmin):
     list_display = ("code", "version", "title", "effective_from", "effective_until", "active")
     list_filter = ("active",)
     save_as = True
-    inlines = [RevisionInline]
+    readonly_fields = ("history",)
+
+    @admin.display(description="history of changes")
+    def history(self, obj):
+        rows = [(r.at.strftime("%Y-%m-%d %H:%M"), r.user or "system", r.action, ", ".join(sorted(r.changes)),
+                 r.comment) for r in obj.revisions.select_related("user")] if obj.pk else []
+        return format_html_join(mark_safe("<br>"), "{} · {} · {} ({}) {}", rows) or "—"
 
     def save_model(self, request, obj, form, change):
         save_rule_set(rule_set=obj, user=request.user, comment=request.POST.get("_comment", ""))

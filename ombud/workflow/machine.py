@@ -20,6 +20,8 @@ APPROVERS = frozenset({"supervisor", "admin"})
 CONSUMER = frozenset({"consumer"}) | DESK  # the complainant, or staff recording what they said
 BUSINESS = frozenset({"business"})
 OPEN_COMPLAINT = frozenset({S.RECEIVED, S.ACCEPTED, S.MEDIATING, S.ODR})
+# Where testing or appraisal may pause a clock: mediation, and the check of a report.
+PAUSABLE = ((COMPLAINT, frozenset({S.MEDIATING})), (REPORT, frozenset({S.RECEIVED})))
 
 
 @dataclass(frozen=True)
@@ -138,8 +140,10 @@ def build_table():
           s.TransferIn, a.transfer, help="pass the case to the competent authority"),
         T("return", ALL_KINDS, frozenset({S.RECEIVED}), S.PENDING_DISPATCH, DESK, "routing.return", s.ReasonIn,
           a.return_to_intake, help="send a case this department does not own back to the intake unit"),
-        T("takeover", ALL_KINDS, frozenset({S.RECEIVED, S.ACCEPTED, S.MEDIATING, S.FILED}), None, STAFF,
-          "routing.takeover", s.TakeoverIn, a.take_over, help="a higher authority takes the case over"),
+        *[T("takeover", kinds, sources, None, STAFF, "routing.takeover", s.TakeoverIn, a.take_over,
+            help="a higher authority takes the case over")
+          for kinds, sources in ((COMPLAINT, frozenset({S.RECEIVED, S.ACCEPTED, S.MEDIATING})),
+                                 (REPORT, frozenset({S.RECEIVED, S.FILED})), (CONSULTATION, frozenset({S.RECEIVED})))],
         # -- complaint: acceptance
         T("request_identity", COMPLAINT, frozenset({S.RECEIVED}), None, STAFF, "identity_notice", s.IdentityIn,
           a.request_identity, _no_clock("identity"), document="identity"),
@@ -161,10 +165,10 @@ def build_table():
         T("start_mediation", COMPLAINT, frozenset({S.ACCEPTED}), S.MEDIATING, STAFF, "mediation", s.MediationIn,
           a.start_mediation, document="mediation_notice"),
         T("recuse", COMPLAINT, frozenset({S.MEDIATING}), None, STAFF, "mediation.recusal", s.RecuseIn, a.recuse),
-        T("pause", COMPLAINT | REPORT, frozenset({S.MEDIATING, S.RECEIVED}), None, STAFF, "mediation.pause",
-          s.PauseIn, a.pause, _pausable, help="testing or appraisal: the time is not counted"),
-        T("resume", COMPLAINT | REPORT, frozenset({S.MEDIATING, S.RECEIVED}), None, STAFF, "mediation.resume",
-          s.NoteIn, a.resume, _paused),
+        *[T("pause", kinds, sources, None, STAFF, "mediation.pause", s.PauseIn, a.pause, _pausable,
+            help="testing or appraisal: the time is not counted") for kinds, sources in PAUSABLE],
+        *[T("resume", kinds, sources, None, STAFF, "mediation.resume", s.NoteIn, a.resume, _paused)
+          for kinds, sources in PAUSABLE],
         T("flag_violation", COMPLAINT, frozenset({S.MEDIATING}), None, STAFF, "violation", s.FindingIn,
           a.flag_violation, _no_clock("violation_check")),
         T("check_violation", COMPLAINT, frozenset({S.MEDIATING, S.AGREED, S.TERMINATED, S.CLOSED}), None, STAFF,
@@ -198,7 +202,7 @@ def build_table():
         T("close", REPORT, frozenset({S.NOT_FILED, S.PENALIZED}), S.CLOSED, STAFF, "report.closure", s.NoteIn,
           a.close_report, _reporter_told),
         # -- consultation
-        T("answer", CONSULTATION, frozenset({S.RECEIVED}), S.CLOSED, DESK, "consultation.answer", s.AnswerIn,
+        T("answer", CONSULTATION, frozenset({S.PENDING_DISPATCH, S.RECEIVED}), S.CLOSED, DESK, "consultation.answer", s.AnswerIn,
           a.answer),
     ]
 

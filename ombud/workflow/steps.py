@@ -3,12 +3,29 @@ import datetime as dt
 from decimal import ROUND_HALF_UP, Decimal
 
 from django.utils import timezone
+from django.utils.translation import get_language
+from django.utils.translation import gettext_lazy as _
 
 from ombud.core.errors import DomainError
 from ombud.regions.models import Authority
 from ombud.workdays.selectors import add_working_days
 
 from . import deadlines
+
+class Bilingual:
+    """A text with a Chinese and an English form, shown in the language active when rendered."""
+
+    def __init__(self, zh, en):
+        self.zh, self.en = zh, en
+
+    def __str__(self):
+        return self.en if (get_language() or "").startswith("en") else self.zh
+
+    def __format__(self, spec):
+        return format(str(self), spec)
+
+
+PAUSE_REASONS = {"testing": _("testing"), "appraisal": _("appraisal")}
 
 # ---- moving between authorities --------------------------------------------------------------
 
@@ -114,7 +131,7 @@ def refuse(step):
     deadlines.meet(case, ["acceptance", "identity"], at=step.at)
     case.outcome, case.closed_at = "refused", step.at
     step.documents.append(("refusal", {"ground": ground["item"], "article": step.article, "reason": step.data.reason}))
-    step.messages.append(("complainant", "refused", {"ground": ground["text_zh"]}))
+    step.messages.append(("complainant", "refused", {"ground": Bilingual(ground["text_zh"], ground["text_en"])}))
     step.reason = step.data.reason or ground["text_en"]
 
 
@@ -223,7 +240,8 @@ def pause(step):
     deadlines.pause(clock, at=step.at)
     step.info.update({"step": clock.step, "paused_for": step.data.reason})
     if step.case.kind == "complaint":
-        step.messages += [(p, "mediation_paused", {"reason": step.data.reason}) for p in ("complainant", "respondent")]
+        reason = PAUSE_REASONS[step.data.reason]
+        step.messages += [(p, "mediation_paused", {"reason": reason}) for p in ("complainant", "respondent")]
     step.reason = f"{step.data.reason}: {step.data.notes}".strip(": ")
 
 
@@ -268,7 +286,8 @@ def terminate(step):
     case.outcome = "terminated"
     step.documents.append(("termination", {"ground": ground["item"], "article": step.article,
                                            "reason": step.data.reason}))
-    step.messages += [(p, "terminated", {"ground": ground["text_zh"]}) for p in ("complainant", "respondent")]
+    reason = Bilingual(ground["text_zh"], ground["text_en"])
+    step.messages += [(p, "terminated", {"ground": reason}) for p in ("complainant", "respondent")]
     step.reason = step.data.reason or ground["text_en"]
 
 
@@ -350,9 +369,11 @@ def decline_case(step):
 def notify_reporter(step):
     case = step.case
     deadlines.meet(case, ["reporter_notice"], at=step.at)
-    result = "已依法立案调查" if case.status in ("filed", "penalized") else "决定不予立案"
+    filed = case.status in ("filed", "penalized")
+    result = "已依法立案调查" if filed else "决定不予立案"
     step.documents.append(("report_result", {"result": result, "article": case.rule_set.cite("report.notice")}))
-    step.messages.append(("complainant", "report_result", {"result": result}))
+    told = Bilingual(result, "a case was filed" if filed else "no case was filed")
+    step.messages.append(("complainant", "report_result", {"result": told}))
     step.reason = step.data.notes or "reporter told the result"
 
 
