@@ -24,7 +24,8 @@ install: $(STAMP)
 run: install
 	$(BIN)/ombud migrate --noinput
 	$(BIN)/ombud demo
-	@echo "Serving Ombud on http://$(HOST):$(PORT)/ (Ctrl-C stops it)"
+	@echo "Serving Ombud on http://$(HOST):$(PORT)/ with a background worker (Ctrl-C stops both)"
+	$(BIN)/ombud run_huey --workers 1 --quiet & worker=$$!; trap 'kill $$worker 2>/dev/null' EXIT INT TERM; \
 	$(BIN)/gunicorn ombud.wsgi --bind $(HOST):$(PORT) --workers $(WORKERS) --access-logfile -
 
 test: install test-sqlite test-pg

@@ -103,8 +103,8 @@ def test_overdue_job_escalates_once_and_tells_the_handler_and_supervisor():
     assert shown["overdue"] and shown["escalated"]
 
 
-def test_overdue_job_in_small_chunks_covers_everything():
+def test_overdue_job_covers_every_overdue_clock():
     tickets = [_file("2026-09-25T16:00:00+08:00")["ticket"] for _ in range(5)]
-    assert escalate_overdue(chunk=2) == 5
+    assert escalate_overdue() == 5
     assert set(CaseEvent.objects.filter(action="deadline_overdue").values_list("case__ticket", flat=True)) == set(
         tickets)

@@ -108,3 +108,18 @@ def test_running_twice_changes_nothing(loaded):
              ApiKey.objects.count(), CaseEvent.objects.count())
     assert before == after
 
+
+
+def test_older_cases_went_through_their_procedure(loaded):
+    statuses = set(Case.objects.values_list("status", flat=True))
+    assert {"accepted", "closed", "refused"} & statuses and len(statuses) >= 5, statuses
+    assert Case.objects.filter(outcome="agreement", amount_recovered__gt=0).exists()
+    assert Case.objects.filter(verdict_resolved__isnull=False).exists()
+    from ombud.documents.models import Document
+    from ombud.workflow.models import CaseDeadline
+
+    assert Document.objects.filter(form="acceptance").exists()
+    assert CaseDeadline.objects.filter(met_at__isnull=False).exists()
+    # every step the demo took is an event citing its article
+    steps = CaseEvent.objects.exclude(action__in=["received", "routed", "held_for_dispatch", "split"])
+    assert steps.exists() and not steps.filter(article="").exists()

@@ -5,6 +5,7 @@ import unicodedata
 from django.db import transaction
 
 from ombud.core.errors import InvalidInput
+from ombud.core.queries import first
 from ombud.regions import address as addresses
 
 from . import uscc as uscc_rules
@@ -18,11 +19,6 @@ _ROUTING_FIELDS = ("platform",)
 _CACHE_TTL = 60  # seconds a process may route with a business it read earlier
 _CACHE_MAX = 50_000
 _cache = {}
-
-
-def _first(qs):
-    """The first row without an ORDER BY (cheaper than .first() on a unique lookup)."""
-    return next(iter(qs[:1]), None)
 
 
 def _remembered(key, fetch):
@@ -97,7 +93,7 @@ def find_or_register_respondent(*, name, uscc="", address="", province_hint="", 
                                 region=None):
     """The business a case names. A known USCC wins; otherwise the name within the same county."""
     if uscc:
-        hit = _remembered(("uscc", uscc), lambda: _first(
+        hit = _remembered(("uscc", uscc), lambda: first(
             Business.objects.select_related(*_ROUTING_FIELDS).filter(uscc=uscc)))
         if hit:
             return hit
@@ -106,7 +102,7 @@ def find_or_register_respondent(*, name, uscc="", address="", province_hint="", 
     else:
         county = region or _resolved(address, province_hint)[0]
         key = name_key(name)
-        hit = _remembered(("name", key, county and county.code), lambda: _first(
+        hit = _remembered(("name", key, county and county.code), lambda: first(
             Business.objects.select_related(*_ROUTING_FIELDS).filter(name_key=key, operating_region=county)))
         if hit:
             return hit

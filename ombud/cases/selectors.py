@@ -6,6 +6,7 @@ from django.db.models import Q
 
 from ombud.accounts.models import Role, STAFF_ROLES
 from ombud.core.errors import InvalidInput, NotFound
+from ombud.core.queries import first
 
 from .models import Case
 from .tickets import normalize
@@ -40,7 +41,7 @@ def get_case(*, ticket, actor, phone=""):
         raise NotFound("no such case")
     qs = Case.objects.filter(ticket=number) if (phone and actor.role in ("", Role.CONSUMER)) else \
         visible_cases(actor).filter(ticket=number)
-    case = _with_detail(qs).first()
+    case = first(_with_detail(qs))
     if case is None or (phone and actor.role in ("", Role.CONSUMER) and not _same_phone(case, phone, actor)):
         raise NotFound("no such case")
     return case

@@ -250,6 +250,7 @@ def load(*, cases=3000, seed=2026, progress=True, out=None):
         businesses = _businesses(rng)
         accounts, users, token, key = _staff(businesses)
         made = _cases(rng, cases, businesses, users, key, progress=progress, out=out)
+        made.update(_procedures(rng, users, progress=progress, out=out))
     from ombud.businesses.models import Business
 
     counts = {"businesses": Business.objects.count(), **made}
@@ -372,6 +373,84 @@ def _staff(businesses):
         accounts.append((username, role, where, DEMO_PASSWORD))
     key, token = create_api_key(name="demo-integrator", role="integrator")
     return accounts, users, token, key
+
+
+# --------------------------------------------------------------------------------------
+# Procedures: older cases move on through the real workflow service, with realistic odds
+# --------------------------------------------------------------------------------------
+MEDIATION = {"consent_complainant": True, "consent_respondent": True, "mode": "remote", "mediator": "周明"}
+
+
+def _complaint_path(rng, case):
+    """The steps a complaint took, each with how many days after receipt."""
+    odds = rng.random()
+    if case.respondent_id and case.respondent.odr_enrolled and odds < 0.3:
+        if rng.random() < 0.7:
+            return [(0, "odr_opt_in", {}), (4, "odr_settle", {"amount_recovered": str(case.amount or 200)})]
+        return [(0, "odr_opt_in", {}), (6, "odr_fail", {"reason": "协商未果"}), (7, "escalate", {})]
+    if odds < 0.12:
+        return [(3, "refuse", {"ground": rng.choice([1, 2, 3, 5]), "reason": "经审查不符合受理条件"})]
+    steps = [(rng.randint(1, 6), "accept", {})]
+    odds = rng.random()
+    if odds < 0.55:
+        amount = str(case.amount or rng.randint(100, 3000))
+        steps += [(8, "start_mediation", MEDIATION),
+                  (15, "agree", {"amount_recovered": amount, "document": rng.choice(["signed", "record"])}),
+                  (16, "close", {}),
+                  (18, "verdict", {"resolved": True, "rating_handling": rng.choice([4, 5, 5]),
+                                   "rating_business": rng.choice([3, 4, 5])})]
+    elif odds < 0.8:
+        steps += [(8, "start_mediation", MEDIATION), (20, "terminate", {"ground": rng.choice([2, 3])}),
+                  (22, "serve_termination", {"method": "sms"}), (23, "close", {}),
+                  (25, "verdict", {"resolved": False, "rating_handling": rng.choice([2, 3, 4]),
+                                   "rating_business": rng.choice([1, 2])})]
+    elif odds < 0.88:
+        steps += [(5, "withdraw", {"reason": "已与商家自行和解"})]
+    return steps
+
+
+def _report_path(rng, case):
+    if rng.random() < 0.6:
+        steps = [(10, "decline_case", {"reason": "经核查，线索不足"})]
+        if not case.anonymous:
+            steps.append((12, "notify_reporter", {}))
+        return steps + [(13, "close", {})]
+    steps = [(12, "file_case", {})]
+    if not case.anonymous:
+        steps.append((14, "notify_reporter", {}))
+    fines = rng.choice([5000, 20000, 50000, 200000])
+    return steps + [(60, "record_penalty", {"fines": str(fines), "confiscations": "0"})]
+
+
+def _procedures(rng, users, *, progress=True, out=None):
+    """Walk cases received more than a few days ago through their procedure."""
+    from tqdm import tqdm
+
+    from ombud.cases.models import Case
+    from ombud.intake.services import Actor
+    from ombud.workflow.services import perform
+
+    now = dt.datetime.now(ZoneInfo(settings.TIME_ZONE))
+    handlers = {"310115": users["handler"], "110105": users["handler_bj"]}
+    cases = list(Case.objects.filter(status="received", received_at__lt=now - dt.timedelta(days=4))
+                 .select_related("respondent", "authority").order_by("received_at"))
+    taken = 0
+    # Every case of the demo accounts' bureaus moves on; elsewhere a sample, to keep the first start short.
+    cases = [c for c in cases if c.authority.code in handlers or rng.random() < 0.4]
+    for case in tqdm(cases, desc="demo procedures", unit="case", file=out or sys.stderr, disable=not progress):
+        staff = Actor(role="handler", user=handlers.get(case.authority.code), authority=case.authority)
+        consumer = Actor(role="consumer")
+        path = (_complaint_path if case.kind == "complaint" else _report_path if case.kind == "report" else
+                lambda r, c: [(1, "answer", {"answer": "已解答相关规定和维权途径。"})])(rng, case)
+        for days, action, fields in path:
+            at = case.received_at + dt.timedelta(days=days, hours=rng.randint(1, 8))
+            if at >= now:
+                break
+            who = consumer if action in ("odr_opt_in", "escalate", "verdict") else staff
+            who = Actor(role="business") if action in ("odr_settle", "odr_fail") else who
+            perform(ticket=case.ticket, action=action, actor=who, fields=fields, at=at)
+            taken += 1
+    return {"procedure_steps": taken}
 
 
 # --------------------------------------------------------------------------------------

@@ -60,6 +60,23 @@ def enqueue(*, to, channel, recipient, template, context, language="", case=None
     return message
 
 
+def enqueue_many(items):
+    """Write many messages in one statement; `items` are enqueue()'s keyword dicts. Repeated dedupe keys
+    are skipped. Returns how many were given."""
+    now = timezone.now()
+    rows = []
+    for item in items:
+        language = _language(item.get("language", ""))
+        subject, body = render(item["template"], language, item["context"])
+        rows.append(Message(channel=item["channel"], to=item["to"], recipient=item["recipient"], language=language,
+                            template=item["template"], subject=subject, body=body, case=item.get("case"),
+                            dedupe_key=item.get("dedupe_key"), next_attempt_at=now))
+    Message.objects.bulk_create(rows, batch_size=1000, ignore_conflicts=True)
+    if rows:
+        transaction.on_commit(_wake)
+    return len(rows)
+
+
 def _wake():
     from .tasks import drain_outbox
 

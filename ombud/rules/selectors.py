@@ -21,6 +21,14 @@ def _active_sets():
     return _cache["sets"]
 
 
+def by_id(pk):
+    """A rule set from the process cache (its JSON is large: decoding it per request is not free)."""
+    if pk is None:
+        return None
+    hit = next((rs for rs in _active_sets() if rs.pk == pk), None)
+    return hit or RuleSet.objects.filter(pk=pk).first()
+
+
 def clear_cache():
     _cache["at"] = 0.0
 

@@ -53,10 +53,6 @@ def start(case, step, *, at, days=None):
     return clock
 
 
-def open_clock(case, step):
-    return CaseDeadline.objects.filter(case=case, step=step, met_at__isnull=True).first()
-
-
 def meet(case, steps, *, at):
     """Close the open clocks of `steps` (a paused one too: its step is done). Returns their steps."""
     clocks = list(CaseDeadline.objects.filter(case=case, step__in=steps, met_at__isnull=True))

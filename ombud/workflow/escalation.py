@@ -5,6 +5,7 @@ handler and the supervisors of its authority, one digest per person per run. A c
 claimed by setting `escalated_at`, so a second run — or a second worker — finds nothing
 left to do: the job is idempotent.
 """
+import datetime as dt
 import logging
 from collections import defaultdict
 
@@ -12,68 +13,58 @@ from django.contrib.auth import get_user_model
 from django.db import connection, transaction
 from django.utils import timezone
 
-from ombud.cases.models import CaseEvent
 from ombud.cases.tickets import display
 
 from .models import CaseDeadline
 
 log = logging.getLogger(__name__)
-CHUNK = 20_000
 DIGEST_LINES = 50
 
 
-def _running_overdue(now):
-    return CaseDeadline.objects.filter(met_at__isnull=True, paused_at__isnull=True, escalated_at__isnull=True,
-                                       due__lte=now)
+_CLAIM = """
+UPDATE workflow_casedeadline SET escalated_at = %s
+WHERE met_at IS NULL AND paused_at IS NULL AND escalated_at IS NULL AND due <= %s
+"""
+# One statement writes every claimed clock's event: no row passes through Python.
+_EVENTS = """
+INSERT INTO cases_caseevent (case_id, at, action, actor_label, from_status, to_status, authority_id, reason,
+                             article, data)
+SELECT d.case_id, %s, 'deadline_overdue', 'system', c.status, c.status, c.authority_id,
+       'the ' || d.step || ' period ran out; escalated', d.article, {data}
+FROM workflow_casedeadline d JOIN cases_case c ON c.id = d.case_id
+WHERE d.escalated_at = %s
+"""
+_DATA = {"postgresql": "jsonb_build_object('step', d.step, 'due', d.due)",
+         "sqlite": "json_object('step', d.step, 'due', d.due)"}
 
 
-def _claim(now, chunk):
-    """Mark up to `chunk` overdue clocks escalated; returns their rows for events and digests."""
-    qs = _running_overdue(now).order_by("due")
-    if connection.features.has_select_for_update_skip_locked:
-        qs = qs.select_for_update(skip_locked=True)
-    ids = list(qs.values_list("id", flat=True)[:chunk])
-    if not ids:
-        return []
-    CaseDeadline.objects.filter(id__in=ids).update(escalated_at=now)
-    return list(CaseDeadline.objects.filter(id__in=ids).values_list(
-        "id", "case_id", "step", "due", "article", "case__status", "case__authority_id", "case__handler_id",
-        "case__ticket"))
-
-
-def escalate_overdue(*, now=None, chunk=CHUNK):
-    """Escalate every overdue running clock; returns how many. Safe to run twice or in parallel."""
+def escalate_overdue(*, now=None):
+    """Escalate every overdue running clock; returns how many. Safe to run twice or in parallel:
+    the claim only takes clocks not escalated yet (a concurrent claim waits on the row locks and
+    then finds them taken), and the run's timestamp marks exactly the clocks this run claimed."""
     now = now or timezone.now()
-    digests = defaultdict(list)  # (authority_id, handler_id) -> lines
-    total = 0
-    while True:
-        with transaction.atomic():
-            rows = _claim(now, chunk)
-            if not rows:
-                break
-            CaseEvent.objects.bulk_create([_event(row, now) for row in rows], batch_size=5000)
-        for _, _, step, due, _, _, authority_id, handler_id, ticket in rows:
-            digests[(authority_id, handler_id)].append(f"{display(ticket)} {step} {timezone.localtime(due):%Y-%m-%d}")
-        total += len(rows)
-        if len(rows) < chunk:
-            break
-    if digests:
-        with transaction.atomic():
+    stamp = connection.ops.adapt_datetimefield_value(now)  # as the ORM writes it, so equality holds
+    with transaction.atomic(), connection.cursor() as cursor:
+        cursor.execute(_CLAIM, [stamp, stamp])
+        total = cursor.rowcount
+        if total:
+            cursor.execute(_EVENTS.format(data=_DATA[connection.vendor]), [stamp, stamp])
+            rows = CaseDeadline.objects.filter(escalated_at=now).values_list(
+                "step", "due", "case__authority_id", "case__handler_id", "case__ticket")
+            digests = defaultdict(list)  # (authority_id, handler_id) -> lines
+            for step, due, authority_id, handler_id, ticket in rows.iterator(chunk_size=5000):
+                digests[(authority_id, handler_id)].append(f"{display(ticket)} {step} {_day(due)}")
             _send_digests(digests, now)
     log.info("overdue job: %s clocks escalated", total)
     return total
 
 
-def _event(row, now):
-    _, case_id, step, due, article, status, authority_id, _, _ = row
-    return CaseEvent(case_id=case_id, at=now, action="deadline_overdue", actor_label="system", from_status=status,
-                     to_status=status, authority_id=authority_id, article=article,
-                     reason=f"the {step} period ran out at {timezone.localtime(due).isoformat()}; escalated",
-                     data={"step": step, "due": due.isoformat()})
+def _day(due):
+    return (timezone.localtime(due) - dt.timedelta(seconds=1)).date().isoformat()
 
 
 def _send_digests(digests, now):
-    from ombud.notify.services import notify_users
+    from ombud.notify.services import enqueue_many
     from ombud.regions.models import Authority
 
     users = get_user_model().objects.select_related("profile")
@@ -90,9 +81,14 @@ def _send_digests(digests, now):
         for user in people:
             per_person[(user, authority_id)].extend(lines)
     stamp = now.isoformat()
+    items = []
     for (user, authority_id), lines in per_person.items():
+        if not user.email:
+            continue
         shown = "\n".join(lines[:DIGEST_LINES]) + (f"\n… +{len(lines) - DIGEST_LINES}" if len(lines) > DIGEST_LINES
                                                    else "")
-        notify_users(users=[user], recipient="supervisor" if user.profile.role == "supervisor" else "handler",
-                     template="overdue_digest", dedupe_prefix=f"overdue:{stamp}:{authority_id}",
-                     context={"count": len(lines), "authority": names.get(authority_id, ""), "lines": shown})
+        items.append({"to": user.email, "channel": "email", "template": "overdue_digest",
+                      "recipient": "supervisor" if user.profile.role == "supervisor" else "handler",
+                      "language": user.profile.language, "dedupe_key": f"overdue:{stamp}:{authority_id}:{user.pk}",
+                      "context": {"count": len(lines), "authority": names.get(authority_id, ""), "lines": shown}})
+    enqueue_many(items)

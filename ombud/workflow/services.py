@@ -14,6 +14,8 @@ from ombud.cases.models import Case, CaseEvent
 from ombud.cases.services import event
 from ombud.cases.tickets import display
 from ombud.core.errors import DomainError, Forbidden, InvalidInput, NotFound
+from ombud.core.queries import first
+from ombud.rules import selectors as rule_sets
 
 from . import machine
 from .models import CaseDeadline
@@ -50,10 +52,11 @@ def open_clocks(case):
 
 
 def _locked(ticket):
-    case = (Case.objects.select_for_update(of=("self",)).select_related("authority", "rule_set", "respondent")
-            .filter(ticket=ticket).first())
+    case = first(Case.objects.select_for_update(of=("self",)).select_related("authority", "respondent")
+                 .filter(ticket=ticket))
     if case is None:
         raise NotFound("no such case")
+    case.rule_set = rule_sets.by_id(case.rule_set_id)
     return case
 
 
@@ -82,12 +85,14 @@ def _check(case, action, actor, clocks):
 
 
 @transaction.atomic
-def perform(*, ticket, action, actor, fields=None):
-    """Take `action` on the case; returns (case, event, documents)."""
+def perform(*, ticket, action, actor, fields=None, at=None):
+    """Take `action` on the case; returns (case, event, documents).
+
+    `at` records a step taken earlier (loading history, the demo); the API never passes it."""
     case = _locked(ticket)
     clocks = open_clocks(case)
     rule = _check(case, action, actor, clocks)
-    step = machine.Step(case=case, actor=actor, data=_validate(rule.schema, fields), at=timezone.now(),
+    step = machine.Step(case=case, actor=actor, data=_validate(rule.schema, fields), at=at or timezone.now(),
                         clocks=clocks, rule=rule)
     before = case.status
     rule.apply(step)
