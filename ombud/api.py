@@ -9,6 +9,7 @@ from ninja.renderers import BaseRenderer
 from ombud.businesses.api import router as businesses_router
 from ombud.cases.api import router as cases_router
 from ombud.core.errors import DomainError, InvalidInput
+from ombud.documents.api import router as documents_router
 from ombud.intake import api as intake_api
 from ombud.intake.schemas import CaseIn
 from ombud.regions.api import router as regions_router
@@ -42,6 +43,7 @@ api.add_router("/", cases_router)
 api.add_router("/", regions_router)
 api.add_router("/", businesses_router)
 api.add_router("/", workflow_router)
+api.add_router("/", documents_router)
 
 
 def _field(loc):

@@ -86,19 +86,24 @@ def test_pause_adds_the_paused_days_back_to_a_calendar_day_mediation(settings):
 
 def test_overdue_job_escalates_once_and_tells_the_handler_and_supervisor():
     supervisor = staff_user("zhou", "supervisor", "310115", "zhou@example.com")
+    handler = staff_user("wu", "handler", "310115", "wu@example.com")
     staff_user("qian", "supervisor", "310104", "qian@example.com")  # another authority: not told
     late = _file("2026-09-25T16:00:00+08:00")["ticket"]
+    from ombud.cases.models import Case
+
+    Case.objects.filter(ticket=late).update(handler=handler)
     _file((timezone.now() - dt.timedelta(minutes=1)).isoformat())  # not yet due
     paused = _file("2026-09-25T16:00:00+08:00")["ticket"]
     CaseDeadline.objects.filter(case__ticket=paused).update(paused_at=timezone.now())
     assert escalate_overdue() == 1
     event = CaseEvent.objects.get(action="deadline_overdue")
     assert event.case.ticket == late and event.article == "R2026 Art. 15" and event.data["step"] == "acceptance"
-    digest = Message.objects.get(template="overdue_digest")
-    assert digest.to == supervisor.email and late[:4] in digest.body
+    digests = {m.to: m for m in Message.objects.filter(template="overdue_digest")}
+    assert set(digests) == {supervisor.email, handler.email}
+    assert late[:4] in digests[supervisor.email].body and "1" in digests[handler.email].subject
     assert escalate_overdue() == 0  # idempotent: nothing changes the second time
     assert CaseEvent.objects.filter(action="deadline_overdue").count() == 1
-    assert Message.objects.filter(template="overdue_digest").count() == 1
+    assert Message.objects.filter(template="overdue_digest").count() == 2
     shown = make_api("handler", "310115").get(f"/cases/{late}").json()["deadlines"][0]
     assert shown["overdue"] and shown["escalated"]
 

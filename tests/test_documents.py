@@ -85,3 +85,17 @@ def test_registration_form_is_issued_on_demand_once():
     fields = dict(first.content["fields"])
     assert fields["是否同意公示投诉信息"] == "是" and fields["是否同意委托调解"] == "未说明"
     assert first.event.action == "received"
+
+
+def test_registration_form_through_the_api():
+    filer = make_api("integrator")
+    t = filer.post("/cases", complaint()).json()["ticket"]
+    assert filer.post(f"/cases/{t}/documents/registration", {}).status_code == 403  # sees the case, is not staff
+    assert make_api("integrator").post(f"/cases/{t}/documents/registration", {}).status_code == 404
+    handler = make_api("handler", "310115")
+    first = handler.post(f"/cases/{t}/documents/registration", {}).json()
+    again = handler.post(f"/cases/{t}/documents/registration", {}).json()
+    assert first["form"] == "registration_complaint" and first["number"] == again["number"]
+    assert "投登" in first["number"]
+    text = _text(Client().get(first["pdf_url"]))
+    assert "投诉登记表" in text and "是否同意委托调解" in text

@@ -329,3 +329,18 @@ def test_the_walks_take_every_transition_and_visit_every_state(world):
     states = {(k, src) for t in machine.table() for k in t.kinds for src in t.sources}
     states |= {(k, t.target) for t in machine.table() for k in t.kinds if t.target}
     assert states - visited == set(), "states no walk reaches"
+
+
+def test_delegated_mediation_needs_the_complainants_consent(world):
+    h = world["handler"]
+    refused = _complaint(world, consent_delegated_mediation=False)
+    h.post(f"/cases/{refused}/actions/accept", {})
+    r = h.post(f"/cases/{refused}/actions/start_mediation", {**MEDIATION, "delegated_to": "浦东新区消费者权益保护委员会"})
+    assert r.status_code == 409 and r.json()["field"] == "delegated_to"
+    agreed = _complaint(world, consent_delegated_mediation=True)
+    h.post(f"/cases/{agreed}/actions/accept", {})
+    data = h.post(f"/cases/{agreed}/actions/start_mediation",
+                  {**MEDIATION, "mode": "in_person", "delegated_to": "浦东新区消费者权益保护委员会"}).json()
+    started = data["events"][-1]
+    assert started["article"] == "R2026 Art. 20" and started["data"]["delegated_to"].startswith("浦东新区消费者")
+    assert data["procedure"]["mediation"]["mode"] == "in_person"
