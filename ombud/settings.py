@@ -43,8 +43,10 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "ombud.core.middleware.UserLanguageMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    "ombud.core.middleware.SecurityHeadersMiddleware",
 ]
 
 ROOT_URLCONF = "ombud.urls"
@@ -61,6 +63,7 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "django.template.context_processors.i18n",
+                "ombud.core.context.nav",
             ]
         },
     }
@@ -107,6 +110,13 @@ else:
         "immediate": os.environ.get("OMBUD_HUEY_IMMEDIATE", "0") == "1",
     }
 
+# Shared by every process: Redis at scale, files under var/ on one machine (rate limits need sharing).
+if REDIS_URL:
+    CACHES = {"default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": REDIS_URL}}
+else:
+    CACHES = {"default": {"BACKEND": "django.core.cache.backends.filebased.FileBasedCache",
+                          "LOCATION": str(DATA_DIR / "cache")}}
+
 LANGUAGE_CODE = os.environ.get("OMBUD_LANGUAGE", "zh-hans")
 LANGUAGES = [("zh-hans", "简体中文"), ("en", "English")]
 LOCALE_PATHS = [BASE_DIR / "locale"]
@@ -120,6 +130,16 @@ STATIC_ROOT.mkdir(exist_ok=True)
 WHITENOISE_USE_FINDERS = True  # every asset is served by the app itself: no CDN on an intranet
 MEDIA_URL = "/media/"
 MEDIA_ROOT = Path(os.environ.get("OMBUD_MEDIA_ROOT", DATA_DIR / "media"))
+
+LOGIN_URL = "login"
+LOGIN_REDIRECT_URL = "after-login"
+LOGOUT_REDIRECT_URL = "home"
+# Public forms: at most this many submissions per client address per hour (0 turns limits off).
+OMBUD_RATE_LIMITS = os.environ.get("OMBUD_RATE_LIMITS", "1") == "1"
+OMBUD_PUBLIC_FORMS_PER_HOUR = int(os.environ.get("OMBUD_PUBLIC_FORMS_PER_HOUR", "20"))
+OMBUD_TRACKING_PER_HOUR = int(os.environ.get("OMBUD_TRACKING_PER_HOUR", "60"))
+# Behind a load balancer that sets X-Forwarded-For (and strips clients' own), limit by that address.
+OMBUD_TRUST_FORWARDED_FOR = os.environ.get("OMBUD_TRUST_FORWARDED_FOR", "0") == "1"
 
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SAMESITE = "Lax"

@@ -1,13 +1,52 @@
 from django.contrib import admin
-from django.urls import path
+from django.contrib.auth import views as auth
+from django.urls import include, path
 
 from ombud.api import api
+from ombud.cases import views as cases
 from ombud.core import views
 from ombud.documents import views as documents
+from ombud.intake import views as intake
+from ombud.workflow import views as workflow
+
+public = ([
+    path("complaint/", intake.complaint, name="complaint"),
+    path("report/", intake.report, name="report"),
+    path("complaint/check", intake.check, name="check"),
+    path("businesses/suggest", intake.suggest, name="suggest"),
+    path("track/", cases.track, name="track"),
+    path("my/", cases.mine, name="mine"),
+    path("case/<str:ticket>/", cases.public_case, name="case"),
+    path("case/<str:ticket>/act/<str:action>/", workflow.public_act, name="act"),
+], "public")
+
+desk = ([
+    path("", cases.queue, name="queue"),
+    path("views", cases.save_view, name="save-view"),
+    path("bulk", workflow.bulk, name="bulk"),
+    path("console/", intake.console, name="console"),
+    path("overview/", cases.overview, name="overview"),
+    path("case/<str:ticket>/", cases.desk_case, name="case"),
+    path("case/<str:ticket>/act/<str:action>/", workflow.desk_act, name="act"),
+], "desk")
+
+business = ([
+    path("", cases.business_cases, name="cases"),
+    path("case/<str:ticket>/", cases.business_case, name="case"),
+    path("case/<str:ticket>/respond", cases.business_respond, name="respond"),
+    path("case/<str:ticket>/act/<str:action>/", workflow.business_act, name="act"),
+], "business")
 
 urlpatterns = [
     path("", views.home, name="home"),
     path("healthz", views.healthz, name="healthz"),
+    path("accounts/login/", auth.LoginView.as_view(), name="login"),
+    path("accounts/logout/", auth.LogoutView.as_view(), name="logout"),
+    path("accounts/start", views.after_login, name="after-login"),
+    path("language", views.set_language, name="set-language"),
+    path("", include(public)),
+    path("desk/", include(desk)),
+    path("business/", include(business)),
     path("admin/", admin.site.urls),
     path("api/v1/", api.urls),
     path("api/docs", views.api_docs_redirect),

@@ -19,6 +19,10 @@ def _huey_immediate():
 @pytest.fixture(autouse=True)
 def _media_in_tmp(settings, tmp_path):
     settings.MEDIA_ROOT = tmp_path / "media"
+    # Per-test cache, so rate limits never leak between tests (test_portal turns them on where it tests them).
+    settings.CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache",
+                                   "LOCATION": str(tmp_path)}}
+    settings.OMBUD_RATE_LIMITS = False
 
 
 @pytest.fixture(autouse=True)

@@ -62,7 +62,8 @@ def test_document_prints_from_the_browser_and_links_are_signed():
     page = Client().get(url(doc))
     assert page.status_code == 200
     html = page.content.decode()
-    assert "投诉终止调解决定书" in html and "window.print()" in html and "@media print" in html
+    assert "投诉终止调解决定书" in html and "data-print" in html and "document.css" in html
+    assert "script-src 'self'" in page["Content-Security-Policy"]
     assert Client().get("/d/forged-token/").status_code == 404
 
 

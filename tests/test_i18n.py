@@ -7,8 +7,8 @@ pytestmark = pytest.mark.django_db
 
 
 @pytest.mark.parametrize("lang,title,kind", [
-    ("zh-hans", "消费投诉举报处理平台", "投诉"),
-    ("en", "consumer complaints and reports", "complaint"),
+    ("zh-hans", "消费投诉、举报和咨询", "投诉"),
+    ("en", "Consumer complaints, reports and consultations", "complaint"),
 ])
 def test_both_languages_ship(client, lang, title, kind):
     r = client.get("/", headers={"Accept-Language": lang})

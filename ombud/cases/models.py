@@ -115,6 +115,7 @@ class Case(models.Model):
     reward_amount = models.DecimalField(max_digits=14, decimal_places=2, null=True, blank=True)
     # Mediation, identity notice, ODR record...; db defaults keep raw bulk imports valid.
     procedure = models.JSONField(default=dict, blank=True, db_default=models.Value({}, output_field=models.JSONField()))
+    public_response = models.TextField(blank=True, db_default="")  # the business's public answer
 
     submitted_by_key = models.ForeignKey(ApiKey, null=True, blank=True, on_delete=models.PROTECT, db_index=False)
     submitted_by_user = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True,
@@ -176,6 +177,32 @@ class CaseEvent(models.Model):
 
     def delete(self, *args, **kwargs):
         raise RuntimeError("case events are append-only")
+
+
+class PersonalDataView(models.Model):
+    """Who saw a case's personal data, and when: every staff view of the parties is logged."""
+
+    case = models.ForeignKey(Case, on_delete=models.PROTECT, related_name="+")
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT,
+                             related_name="+")
+    role = models.CharField(max_length=20)
+    at = models.DateTimeField(auto_now_add=True)
+    where = models.CharField(max_length=40)  # the page that showed it
+
+    class Meta:
+        indexes = [models.Index(fields=["case", "at"], name="pdview_case_at")]
+
+
+class SavedView(models.Model):
+    """A handler's named queue filter."""
+
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
+    name = models.CharField(max_length=60)
+    query = models.CharField(max_length=500)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["user", "name"], name="savedview_user_name")]
+        ordering = ["name"]
 
 
 class Attachment(models.Model):

@@ -30,3 +30,15 @@ def event(case, *, action, actor=None, reason="", article="", data=None, from_st
         case=case, at=at or timezone.now(), action=action, reason=reason, article=article, data=data or {},
         from_status=from_status, to_status=to_status, authority=authority or case.authority, **actor_fields(actor),
     )
+
+
+def respond_publicly(*, case, actor, text):
+    """The business's public answer (shown with the disclosed complaint; not a statutory step)."""
+    from django.db import transaction
+
+    with transaction.atomic():
+        case.public_response = text[:4000]
+        case.save(update_fields=["public_response"])
+        CaseEvent.objects.bulk_create([event(case, action="public_response", actor=actor.who, reason=text[:4000],
+                                             data={"statutory": False}, from_status=case.status,
+                                             to_status=case.status)])

@@ -18,3 +18,12 @@ def active_codes(scheme):
 
 def clear_cache():
     _cache["at"] = 0.0
+
+
+def choices(scheme):
+    """[(code, label, group)] of the active terms, labelled in the active language."""
+    from django.utils.translation import get_language
+
+    english = (get_language() or "").startswith("en")
+    rows = Term.objects.filter(scheme=scheme, active=True).order_by("group", "sort", "code")
+    return [(t.code, t.name_en if english else t.name_zh, t.group) for t in rows]

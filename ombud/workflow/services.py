@@ -135,3 +135,22 @@ def allowed_for(case, actor, clocks=None):
     """The actions this actor may take on the case now."""
     clocks = open_clocks(case) if clocks is None else clocks
     return [t.action for t in machine.available(case, clocks) if actor.role in t.roles]
+
+
+@transaction.atomic
+def assign(*, ticket, handler_username, actor):
+    """Give the case to a handler of its authority (internal; not a statutory step)."""
+    from django.contrib.auth import get_user_model
+
+    case = _locked(ticket)
+    handler = (get_user_model().objects.filter(username=handler_username, is_active=True,
+                                               profile__role__in=["handler", "supervisor"],
+                                               profile__authority=case.authority).first())
+    if handler is None:
+        raise DomainError(f"{handler_username!r} is not a handler of {case.authority.name}", field="handler")
+    case.handler = handler
+    case.save(update_fields=["handler"])
+    CaseEvent.objects.bulk_create([event(case, action="assigned", actor=actor.who, reason=handler.get_username(),
+                                         data={"handler": handler.get_username(), "statutory": False},
+                                         from_status=case.status, to_status=case.status)])
+    return case

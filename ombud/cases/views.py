@@ -1,0 +1,257 @@
+"""Case pages for the public, the desk (handlers, operators, supervisors) and businesses."""
+import datetime as dt
+from collections import Counter
+
+from django.conf import settings
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.db.models import Count, Exists, Min, OuterRef, Q
+from django.http import Http404
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from ombud.accounts.models import STAFF_ROLES
+from ombud.core.errors import NotFound
+from ombud.core.ratelimit import allow
+from ombud.workflow.models import CaseDeadline
+
+from . import plain, selectors, services
+from .models import Case, PersonalDataView, SavedView, Status
+from .tickets import normalize
+
+OPEN = [Status.PENDING_DISPATCH, Status.RECEIVED, Status.ODR, Status.ODR_FAILED, Status.ACCEPTED, Status.MEDIATING,
+        Status.AGREED, Status.TERMINATED, Status.FILED, Status.NOT_FILED, Status.PENALIZED]
+
+
+def actor_of(request):
+    from ombud.intake.views import _actor
+
+    return _actor(request)
+
+
+def _timeline(case):
+    return [{"at": e.at, "text": plain.EVENTS.get(e.action, e.action), "action": e.action, "article": e.article,
+             "reason": e.reason, "actor": e.actor_label, "data": e.data} for e in case.events.all()]
+
+
+def _clocks(case):
+    from ombud.workflow.deadlines import view
+
+    return [{**view(c), "label": plain.STEPS.get(c.step, c.step)} for c in case.deadlines.all()]
+
+
+def _page(case, actor):
+    from ombud.documents.selectors import view as document_view
+    from ombud.workflow.forms import ACTIONS
+    from ombud.workflow.services import allowed_for
+
+    return {"case": case, "timeline": _timeline(case), "clocks": _clocks(case),
+            "documents": [document_view(d) for d in case.documents.all()],
+            "actions": [(a, ACTIONS.get(a, a)) for a in allowed_for(case, actor)]}
+
+
+# ---- the public ----------------------------------------------------------------------------
+
+def track(request):
+    """Ticket number plus phone number: no account needed."""
+    if request.method != "POST":
+        return render(request, "cases/track.html")
+    if not allow(request, "track", limit=settings.OMBUD_TRACKING_PER_HOUR):
+        return render(request, "cases/track.html", {"error": _("Too many attempts from this address; try again "
+                                                               "in an hour.")}, status=429)
+    ticket, phone = request.POST.get("ticket", ""), request.POST.get("phone", "")
+    try:
+        case = selectors.get_case(ticket=ticket, actor=actor_of(request), phone=phone or "-")
+    except NotFound:
+        return render(request, "cases/track.html", {"error": _("No case matches that ticket and phone number."),
+                                                    "ticket": ticket}, status=404)
+    from ombud.intake.views import _remember
+
+    _remember(request, case.ticket)
+    return redirect("public:case", ticket=case.ticket)
+
+
+def _public_case(request, ticket):
+    number = normalize(ticket)
+    actor = actor_of(request)
+    mine = request.user.is_authenticated and actor.role == "consumer"
+    if number is None or not (number in request.session.get("tracked", []) or mine):
+        raise Http404
+    qs = Case.objects.filter(ticket=number)
+    if mine and number not in request.session.get("tracked", []):
+        qs = qs.filter(submitted_by_user=request.user)
+    case = selectors.first(selectors._with_detail(qs))
+    if case is None:
+        raise Http404
+    return case
+
+
+def public_case(request, ticket):
+    from ombud.intake.services import Actor
+
+    case = _public_case(request, ticket)
+    consumer = Actor(role="consumer", user=request.user if request.user.is_authenticated else None)
+    return render(request, "cases/public_case.html", _page(case, consumer))
+
+
+@login_required
+def mine(request):
+    cases = Case.objects.filter(submitted_by_user=request.user).order_by("-received_at")[:100]
+    return render(request, "cases/mine.html", {"cases": cases})
+
+
+# ---- the desk ------------------------------------------------------------------------------
+
+def _staff(request):
+    actor = actor_of(request)
+    if actor.role not in STAFF_ROLES:
+        raise Http404
+    return actor
+
+
+def _queue(actor, params):
+    now = timezone.now()
+    running = CaseDeadline.objects.filter(case=OuterRef("pk"), met_at__isnull=True)
+    qs = (selectors.visible_cases(actor).select_related("authority", "respondent")
+          .annotate(next_due=Min("deadlines__due", filter=Q(deadlines__met_at__isnull=True)),
+                    paused=Exists(running.filter(paused_at__isnull=False)),
+                    provisional=Exists(running.filter(provisional=True))))
+    status = params.get("status", "")
+    qs = qs.filter(status=status) if status else qs.filter(status__in=OPEN)
+    if params.get("kind"):
+        qs = qs.filter(kind=params["kind"])
+    if params.get("view") == "overdue":
+        qs = qs.filter(Exists(running.filter(paused_at__isnull=True, due__lte=now)))
+    if params.get("view") == "mine":
+        qs = qs.filter(handler=actor.user)
+    q = (params.get("q") or "").strip()
+    if q:
+        qs = qs.filter(Q(ticket=normalize(q) or q) | Q(facts__icontains=q) | Q(request__icontains=q)
+                       | Q(respondent_name__icontains=q) | Q(complainant_name__icontains=q))
+    return qs.order_by("next_due", "received_at"), now
+
+
+@login_required
+def queue(request):
+    actor = _staff(request)
+    qs, now = _queue(actor, request.GET)
+    page = max(int(request.GET.get("page", "1") or 1), 1)
+    rows = list(qs[(page - 1) * 50: page * 50 + 1])
+    views = SavedView.objects.filter(user=request.user)
+    from ombud.accounts.models import Profile
+
+    handlers = Profile.objects.filter(role="handler", authority=actor.authority).select_related("user") \
+        if actor.authority else []
+    return render(request, "cases/queue.html", {
+        "rows": rows[:50], "more": len(rows) > 50, "page": page, "now": now, "params": request.GET,
+        "views": views, "statuses": Status.choices, "handlers": handlers, "query": request.GET.urlencode()})
+
+
+@login_required
+@require_POST
+def save_view(request):
+    _staff(request)
+    name = (request.POST.get("name") or "").strip()[:60]
+    if name:
+        SavedView.objects.update_or_create(user=request.user, name=name,
+                                           defaults={"query": request.POST.get("query", "")[:500]})
+        messages.success(request, _("View “%(name)s” saved.") % {"name": name})
+    return redirect(reverse("desk:queue") + "?" + request.POST.get("query", ""))
+
+
+@login_required
+def desk_case(request, ticket):
+    actor = _staff(request)
+    try:
+        case = selectors.get_case(ticket=ticket, actor=actor)
+    except NotFound:
+        raise Http404
+    complainant = selectors.party_view(case, actor)
+    if complainant:
+        PersonalDataView.objects.create(case=case, user=request.user, role=actor.role, where="desk_case")
+    return render(request, "cases/desk_case.html", {**_page(case, actor), "complainant": complainant})
+
+
+@login_required
+def overview(request):
+    actor = _staff(request)
+    from ombud.regions.models import Authority
+
+    scope = selectors.visible_cases(actor)
+    root = request.GET.get("region") or (actor.authority.code if actor.authority else "100000")
+    drill = Authority.objects.filter(code=root).first()
+    if drill is None or (actor.authority and not actor.authority.covers(drill) and drill != actor.authority):
+        raise Http404
+    scope = scope.filter(authority__path__startswith=drill.path) if drill.path else scope
+    by_status = Counter(dict(scope.values_list("status").annotate(n=Count("id")).order_by()))
+    by_kind = Counter(dict(scope.values_list("kind").annotate(n=Count("id")).order_by()))
+    now = timezone.now()
+    overdue = CaseDeadline.objects.filter(met_at__isnull=True, paused_at__isnull=True, due__lte=now,
+                                          case__in=scope.values("pk"))
+    top = (scope.exclude(respondent=None).values("respondent__name").annotate(n=Count("id")).order_by("-n")[:10])
+    children = {a.pk: a for a in Authority.objects.filter(parent=drill)}
+    per_authority = dict(scope.values_list("authority_id").annotate(n=Count("id")).order_by())
+    regions = Counter()
+    lookup = {a.pk: a for a in Authority.objects.filter(pk__in=per_authority)}
+    for aid, n in per_authority.items():
+        a = lookup.get(aid)
+        while a is not None and a.parent_id != drill.pk and a.pk != drill.pk:
+            a = lookup.get(a.parent_id) or Authority.objects.filter(pk=a.parent_id).first()
+        if a is not None and a.pk in children:
+            regions[a.pk] += n
+    top_regions = [(children[k], v) for k, v in regions.most_common(15)]
+    biggest = max([v for _, v in top_regions] or [1])
+    return render(request, "cases/overview.html", {
+        "drill": drill, "total": sum(by_kind.values()), "by_status": sorted(by_status.items(), key=lambda x: -x[1]),
+        "by_kind": sorted(by_kind.items()), "overdue": overdue.count(),
+        "overdue_rows": overdue.select_related("case", "case__authority").order_by("due")[:10],
+        "top": top, "regions": [(a, n, round(100 * n / biggest)) for a, n in top_regions],
+        "status_labels": dict(Status.choices)})
+
+
+# ---- businesses ----------------------------------------------------------------------------
+
+def _business(request):
+    actor = actor_of(request)
+    if actor.role != "business" or actor.business is None:
+        raise Http404
+    return actor
+
+
+@login_required
+def business_cases(request):
+    actor = _business(request)
+    rows = (selectors.visible_cases(actor).annotate(next_due=Min("deadlines__due", filter=Q(
+        deadlines__met_at__isnull=True))).order_by("next_due", "-received_at")[:100])
+    return render(request, "cases/business_cases.html", {"rows": rows, "business": actor.business,
+                                                         "now": timezone.now()})
+
+
+@login_required
+def business_case(request, ticket):
+    actor = _business(request)
+    try:
+        case = selectors.get_case(ticket=ticket, actor=actor)
+    except NotFound:
+        raise Http404
+    complainant = selectors.party_view(case, actor)
+    PersonalDataView.objects.create(case=case, user=request.user, role=actor.role, where="business_case")
+    return render(request, "cases/business_case.html", {**_page(case, actor), "complainant": complainant})
+
+
+@login_required
+@require_POST
+def business_respond(request, ticket):
+    actor = _business(request)
+    try:
+        case = selectors.get_case(ticket=ticket, actor=actor)
+    except NotFound:
+        raise Http404
+    text = (request.POST.get("public_response") or "").strip()
+    if text:
+        services.respond_publicly(case=case, actor=actor, text=text)
+        messages.success(request, _("Your public response was published."))
+    return redirect("business:case", ticket=case.ticket)

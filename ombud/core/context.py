@@ -1,0 +1,32 @@
+"""What every page's header needs: who is signed in, in which role, and where they can go."""
+from django.urls import reverse
+from django.utils.translation import gettext_lazy as _
+
+NAV = {
+    "": [("public:complaint", _("File a complaint")), ("public:report", _("Report a violation")),
+         ("public:track", _("Track a case"))],
+    "consumer": [("public:complaint", _("File a complaint")), ("public:report", _("Report a violation")),
+                 ("public:mine", _("My cases"))],
+    "operator": [("desk:console", _("Hotline console")), ("desk:queue", _("Queue"))],
+    "handler": [("desk:queue", _("Queue")), ("desk:console", _("Hotline console"))],
+    "supervisor": [("desk:overview", _("Overview")), ("desk:queue", _("Queue"))],
+    "admin": [("desk:overview", _("Overview")), ("desk:queue", _("Queue")), ("admin:index", _("Administration"))],
+    "business": [("business:cases", _("Complaints"))],
+}
+
+
+def role_of(user):
+    if not user.is_authenticated:
+        return ""
+    profile = getattr(user, "profile", None)
+    return profile.role if profile else ("admin" if user.is_superuser else "consumer")
+
+
+def nav(request):
+    role = role_of(request.user)
+    here = request.path
+    items = []
+    for name, label in NAV.get(role, NAV[""]):
+        url = reverse(name)
+        items.append({"url": url, "label": label, "current": here == url})
+    return {"nav": items, "role": role}
