@@ -26,3 +26,21 @@ def test_every_chinese_message_is_translated():
     entries = [e for e in po.split("\n\n") if "msgid" in e and 'msgid ""\nmsgstr ""\n"' not in e]
     untranslated = [e for e in entries if e.rstrip().endswith('msgstr ""')]
     assert untranslated == []
+
+
+def test_catalogues_compile_cleanly():
+    """A broken .po still leaves the old .mo behind; catch it here, not in front of a user."""
+    import shutil
+    import subprocess
+    from pathlib import Path
+
+    import ombud
+
+    if shutil.which("msgfmt") is None:
+        pytest.skip("gettext's msgfmt is not installed (.ci/run installs it)")
+    for lang in ("zh_Hans", "en"):
+        po = Path(ombud.__file__).parent / f"locale/{lang}/LC_MESSAGES/django.po"
+        result = subprocess.run(["msgfmt", "--check-format", "-o", "/dev/null", str(po)], capture_output=True, text=True)
+        assert result.returncode == 0, result.stderr
+        mo = po.with_suffix(".mo")
+        assert mo.stat().st_mtime >= po.stat().st_mtime - 1, f"{mo} is older than {po}: run `make messages`"
