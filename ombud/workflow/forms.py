@@ -44,25 +44,7 @@ LABELS = {
     "tier": _("Reward tier (1–3)"), "natural_person": _("The reporter is a natural person"),
     "answer": _("Answer"),
 }
-CHOICE_ACTIONS = {
-    "dispatch": _("Dispatch"), "transfer": _("Transfer"), "return": _("Return to intake"),
-    "takeover": _("Take over"), "request_identity": _("Ask for identity materials"),
-    "provide_identity": _("Identity materials provided"), "accept": _("Accept"), "refuse": _("Refuse"),
-    "odr_opt_in": _("Send to the business directly (ODR)"), "odr_record": _("Record a negotiation"),
-    "odr_settle": _("Settled"), "odr_fail": _("Not settled"), "escalate": _("Ask the bureau to handle it"),
-    "start_mediation": _("Start mediation"), "recuse": _("Change mediator (recusal)"),
-    "pause": _("Pause for testing or appraisal"), "resume": _("Resume the clock"),
-    "flag_violation": _("Flag a violation"), "check_violation": _("Record the violation check"),
-    "agree": _("Record an agreement"), "terminate": _("Terminate mediation"),
-    "serve_termination": _("Termination notice served"), "withdraw": _("Withdraw the complaint"),
-    "close": _("Close"), "verdict": _("Rate the outcome"), "return_visit": _("Record a return visit"),
-    "extend_verification": _("Extend the check (+15 working days)"), "file_case": _("File a case"),
-    "decline_case": _("Do not file a case"), "notify_reporter": _("Tell the reporter"),
-    "extend_case_decision": _("Extend the decision period (+30 days)"), "record_penalty": _("Record the penalty"),
-    "decide_reward": _("Decide the reward"), "answer": _("Answer and close"),
-}
-
-LABELS = {
+CHOICE_LABELS = {
     "remote": _("remote (online, phone)"), "in_person": _("in person"), "testing": _("testing"),
     "appraisal": _("appraisal"), "signed": _("a signed mediation document"), "record": _("a record of agreement"),
     "sms": _("SMS"), "email": _("email"), "letter": _("letter"), "online": _("online"), "phone": _("phone"),
