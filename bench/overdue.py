@@ -88,6 +88,8 @@ def _text(value):
 
 def fill(conn, template_id, n, authority_ids):
     """COPY n copies of the template case and one running acceptance clock each."""
+    from ombud.cases.tickets import luhn_digit
+
     cur = conn.execute("SELECT * FROM cases_case WHERE id = %s", (template_id,))
     cols = [d.name for d in cur.description]
     row = dict(zip(cols, cur.fetchone()))
@@ -99,7 +101,8 @@ def fill(conn, template_id, n, authority_ids):
     with conn.cursor().copy(f"COPY cases_case ({', '.join(cols)}) FROM STDIN") as copy:
         for i in range(n):
             received = now - dt.timedelta(minutes=rng.randrange(0, 6 * 24 * 60))
-            values = {**row, "id": base + i, "ticket": f"9{base + i:012d}", "received_at": received,
+            body = f"9{(base + i) % 10**11:011d}"
+            values = {**row, "id": base + i, "ticket": body + luhn_digit(body), "received_at": received,
                       "created_at": received, "authority_id": authority_ids[i % len(authority_ids)],
                       "idempotency_scope": None, "idempotency_key": None, "external_id": None}
             copy.write_row([_text(values[c]) for c in cols])
@@ -109,6 +112,8 @@ def fill(conn, template_id, n, authority_ids):
         for i in range(n):
             copy.write_row([str(clock_id + 1 + i), str(base + i), "acceptance", "R2026 Art. 15", "working", "7", "f",
                             str(now - dt.timedelta(days=1)), str(now + dt.timedelta(days=9)), "f", "[]"])
+    conn.execute("UPDATE cases_case SET next_due = d.due FROM workflow_casedeadline d "
+                 "WHERE d.case_id = cases_case.id AND cases_case.id >= %s", (base,))
     conn.execute("SELECT setval(pg_get_serial_sequence('cases_case', 'id'), %s)", (base + n,))
     conn.execute("SELECT setval(pg_get_serial_sequence('workflow_casedeadline', 'id'), %s)", (clock_id + n + 1,))
     conn.commit()

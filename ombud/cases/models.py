@@ -116,6 +116,9 @@ class Case(models.Model):
     # Mediation, identity notice, ODR record...; db defaults keep raw bulk imports valid.
     procedure = models.JSONField(default=dict, blank=True, db_default=models.Value({}, output_field=models.JSONField()))
     public_response = models.TextField(blank=True, db_default="")  # the business's public answer
+    # The earliest due moment of the case's open statutory clocks (workflow.deadlines keeps it), so the
+    # handler's queue is one index range scan, not a sort of every case in the county.
+    next_due = models.DateTimeField(null=True, blank=True)
 
     submitted_by_key = models.ForeignKey(ApiKey, null=True, blank=True, on_delete=models.PROTECT, db_index=False)
     submitted_by_user = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True,
@@ -138,6 +141,7 @@ class Case(models.Model):
         # display carry none; the ones below serve the queue, the listing and the respondent page.
         indexes = [
             models.Index(fields=["authority", "status", "-received_at"], name="case_authority_status"),
+            models.Index(fields=["authority", "next_due"], name="case_authority_next_due"),
             models.Index(fields=["-received_at", "-id"], name="case_received_cursor"),
             models.Index(fields=["respondent", "-received_at"], name="case_respondent"),
             models.Index(fields=["submitted_by_key", "-received_at"], name="case_submitter_key"),

@@ -148,13 +148,14 @@ def _prepare(data, actor, received_at, idempotency_key, digest):
 
 def _create(data, actor, received_at, idempotency_key, digest, checked):
     case, events, respondent_region = _prepare(data, actor, received_at, idempotency_key, digest)
+    _plan_clocks([case])
     case.save(force_insert=True)
     linked = None
     if data.report is not None:
         linked = _split_report(case, data, actor, received_at, case.rule_set, case.respondent, respondent_region,
                                events)
     CaseEvent.objects.bulk_create(events)
-    _start_clocks([case] + ([linked] if linked else []))
+    _save_clocks([case] + ([linked] if linked else []))
     if checked:
         store_attachments(case=case, checked=checked, actor=actor.who)
         return Outcome(case, created=True, linked=linked)
@@ -244,15 +245,27 @@ def _split_report(case, data, actor, received_at, rule_set, respondent, responde
 FIRST_CLOCK = {Kind.COMPLAINT: "acceptance", Kind.REPORT: "verification"}
 
 
-def _start_clocks(cases):
-    """Start each new case's first statutory clock; kept on the case for the response."""
+def _plan_clocks(cases):
+    """Each new case's first statutory clock, computed before the case is written (its due goes
+    into `next_due` with the same INSERT); kept on the case for the response."""
     from ombud.workflow.deadlines import build
+
+    for case in cases:
+        step = FIRST_CLOCK.get(case.kind)
+        case.new_deadlines = [build(case, step, at=case.received_at)] if step and case.rule_set else []
+        case.next_due = case.new_deadlines[0].due if case.new_deadlines else None
+
+
+def _save_clocks(cases):
     from ombud.workflow.models import CaseDeadline
 
     clocks = []
     for case in cases:
-        step = FIRST_CLOCK.get(case.kind)
-        case.new_deadlines = [build(case, step, at=case.received_at)] if step and case.rule_set else []
+        if not hasattr(case, "new_deadlines"):
+            _plan_clocks([case])  # a report split off a complaint (Art. 7) is planned after the complaint
+            type(case).objects.filter(pk=case.pk).update(next_due=case.next_due)
+        for clock in case.new_deadlines:
+            clock.case = case
         clocks += case.new_deadlines
     CaseDeadline.objects.bulk_create(clocks)
 
@@ -296,9 +309,10 @@ def submit_batch(*, items, actor):
     try:
         with transaction.atomic():
             prepared = {i: _prepare(items[i].data, actor, at, items[i].key, digests[i]) for i, at in received.items()}
+            _plan_clocks([case for case, _, _ in prepared.values()])
             Case.objects.bulk_create([case for case, _, _ in prepared.values()])
             CaseEvent.objects.bulk_create([e for _, events, _ in prepared.values() for e in events])
-            _start_clocks([case for case, _, _ in prepared.values()])
+            _save_clocks([case for case, _, _ in prepared.values()])
         for i, (case, events, _) in prepared.items():
             outcomes[i] = Outcome(case, created=True, events=events)
     except IntegrityError:

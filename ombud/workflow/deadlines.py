@@ -50,7 +50,19 @@ def build(case, step, *, at, days=None):
 def start(case, step, *, at, days=None):
     clock = build(case, step, at=at, days=days)
     clock.save(force_insert=True)
+    sync_next_due([case.pk])
     return clock
+
+
+def sync_next_due(case_ids):
+    """Set each case's `next_due` to the earliest due of its open clocks (None when none is open)."""
+    from django.db.models import Min, OuterRef, Subquery
+
+    from ombud.cases.models import Case
+
+    earliest = (CaseDeadline.objects.filter(case=OuterRef("pk"), met_at__isnull=True).order_by()
+                .values("case").annotate(m=Min("due")).values("m"))
+    Case.objects.filter(pk__in=case_ids).update(next_due=Subquery(earliest))
 
 
 def meet(case, steps, *, at):
@@ -61,6 +73,8 @@ def meet(case, steps, *, at):
             _close_pause(clock, at)
         clock.met_at = at
         clock.save(update_fields=["met_at", "pauses", "paused_at", "due", "provisional"])
+    if clocks:
+        sync_next_due([case.pk])
     return [c.step for c in clocks]
 
 
@@ -82,6 +96,7 @@ def resume(clock, *, at):
         raise DomainError(f"the {clock.step} clock is not paused")
     _close_pause(clock, at)
     clock.save(update_fields=["pauses", "paused_at", "due", "provisional"])
+    sync_next_due([clock.case_id])
 
 
 def _close_pause(clock, at):
@@ -95,6 +110,7 @@ def extend(clock, *, days):
     clock.extended = True
     _refresh(clock)
     clock.save(update_fields=["days", "extended", "due", "provisional"])
+    sync_next_due([clock.case_id])
 
 
 def _refresh(clock):
@@ -111,6 +127,7 @@ def recompute(clocks):
         if (clock.due, clock.provisional) != before:
             changed.append(clock)
     CaseDeadline.objects.bulk_update(changed, ["due", "provisional"], batch_size=2000)
+    sync_next_due({c.case_id for c in changed})
     return len(changed)
 
 
