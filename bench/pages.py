@@ -46,11 +46,14 @@ def prepare(county_id):
     from ombud.intake.services import Actor
     from ombud.workflow.services import perform
 
-    user = get_user_model().objects.create_user("bench-handler", password="x")
-    profile = Profile.objects.create(user=user, role="handler", authority_id=county_id)
+    user, _ = get_user_model().objects.get_or_create(username="bench-handler")
+    profile, _ = Profile.objects.get_or_create(user=user, defaults={"role": "handler", "authority_id": county_id})
     actor = Actor(role="handler", user=user, authority=profile.authority)
-    tickets = list(Case.objects.filter(authority_id=county_id).values_list("ticket", flat=True)[:200])
+    tickets = list(Case.objects.filter(authority_id=county_id).order_by("id").values_list("ticket", flat=True)[:200])
+    fresh = set(Case.objects.filter(ticket__in=tickets, status="received").values_list("ticket", flat=True))
     for i, ticket in enumerate(tickets):
+        if ticket not in fresh:
+            continue  # moved on by an earlier run (--reuse)
         perform(ticket=ticket, action="accept", actor=actor)
         if i % 2:
             perform(ticket=ticket, action="start_mediation", actor=actor, fields={
@@ -86,6 +89,11 @@ def main():
 
     total = Case.objects.count()
     county = Case.objects.order_by("-id").values_list("authority_id", flat=True).first()
+    if args.reuse:
+        from ombud.accounts.models import Profile
+
+        county = Profile.objects.filter(user__username="bench-handler").values_list("authority_id", flat=True).first() \
+            or county
     in_county = Case.objects.filter(authority_id=county).count()
     user, tickets = prepare(county)
     client = Client()

@@ -40,6 +40,9 @@ def _fresh_caches():
     address.reset_cache()
     jurisdiction._cache["at"] = 0.0
     forget_cached()
+    from ombud.cases.selectors import _subtrees
+
+    _subtrees.clear()
     from ombud.workdays.selectors import clear_cache as clear_calendar
 
     clear_calendar()

@@ -141,7 +141,7 @@ class Case(models.Model):
         # display carry none; the ones below serve the queue, the listing and the respondent page.
         indexes = [
             models.Index(fields=["authority", "status", "-received_at"], name="case_authority_status"),
-            models.Index(fields=["authority", "next_due"], name="case_authority_next_due"),
+            models.Index(fields=["authority", "next_due", "received_at"], name="case_authority_next_due"),
             models.Index(fields=["-received_at", "-id"], name="case_received_cursor"),
             models.Index(fields=["respondent", "-received_at"], name="case_respondent"),
             models.Index(fields=["submitted_by_key", "-received_at"], name="case_submitter_key"),

@@ -1,6 +1,7 @@
 """Queries over cases, always narrowed to what the caller may see."""
 import base64
 import datetime as dt
+import time
 
 from django.db.models import Q
 
@@ -12,13 +13,35 @@ from .models import Case
 from .tickets import normalize
 
 
+_subtrees = {}
+_SUBTREE_TTL = 60  # seconds: a new authority is seen within a minute
+
+
+def subtree_ids(authority):
+    """Ids of the authority and every authority below it, cached: with one id (a county) the
+    planner can walk the (authority, next_due) index in order instead of sorting the backlog."""
+    now = time.monotonic()
+    hit = _subtrees.get(authority.pk)
+    if hit is None or now - hit[0] > _SUBTREE_TTL:
+        from ombud.regions.models import Authority
+
+        ids = list(Authority.objects.filter(path__startswith=authority.path).values_list("id", flat=True))
+        hit = _subtrees[authority.pk] = (now, ids or [authority.pk])
+    return hit[1]
+
+
+def _in_scope(qs, authority):
+    ids = subtree_ids(authority)
+    return qs.filter(authority_id=ids[0]) if len(ids) == 1 else qs.filter(authority_id__in=ids)
+
+
 def visible_cases(actor):
     qs = Case.objects.all()
     if actor.key is not None:
         if actor.role == Role.INTEGRATOR:
             return qs.filter(submitted_by_key=actor.key)
         if actor.role in STAFF_ROLES and actor.authority is not None:
-            return qs.filter(authority__path__startswith=actor.authority.path)
+            return _in_scope(qs, actor.authority)
         if actor.role == Role.BUSINESS and actor.business is not None:
             return qs.filter(respondent=actor.business, kind="complaint")
         return qs.none()
@@ -26,7 +49,7 @@ def visible_cases(actor):
         if actor.role in STAFF_ROLES:
             if actor.authority is None:
                 return qs if actor.user.is_superuser else qs.none()
-            return qs.filter(authority__path__startswith=actor.authority.path)
+            return _in_scope(qs, actor.authority)
         if actor.role == Role.BUSINESS:
             # A respondent sees complaints against it, never reports (Art. 33).
             return qs.filter(respondent=actor.business, kind="complaint") if actor.business else qs.none()
@@ -41,20 +64,29 @@ def get_case(*, ticket, actor, phone=""):
         raise NotFound("no such case")
     qs = Case.objects.filter(ticket=number) if (phone and actor.role in ("", Role.CONSUMER)) else \
         visible_cases(actor).filter(ticket=number)
-    case = first(_with_detail(qs))
+    case = _cached_rule_set(first(_with_detail(qs)))
     if case is None or (phone and actor.role in ("", Role.CONSUMER) and not _same_phone(case, phone, actor)):
         raise NotFound("no such case")
     return case
 
 
 def _with_detail(qs):
-    return (qs.select_related("authority", "rule_set", "respondent", "platform", "linked_case")
+    # The rule set comes from the process cache (see _cached_rule_set): its JSON is large.
+    return (qs.select_related("authority", "respondent", "platform", "linked_case")
             .prefetch_related("events__authority", "attachments", "deadlines", "documents"))
+
+
+def _cached_rule_set(case):
+    from ombud.rules.selectors import by_id
+
+    if case is not None and case.rule_set_id:
+        case.rule_set = by_id(case.rule_set_id)
+    return case
 
 
 def load_case(ticket):
     """A case with everything its detail view needs, with no scope check: callers have done it."""
-    return _with_detail(Case.objects.filter(ticket=ticket)).get()
+    return _cached_rule_set(_with_detail(Case.objects.filter(ticket=ticket)).get())
 
 
 def _same_phone(case, phone, actor):

@@ -83,7 +83,7 @@ def _public_case(request, ticket):
     qs = Case.objects.filter(ticket=number)
     if mine and number not in request.session.get("tracked", []):
         qs = qs.filter(submitted_by_user=request.user)
-    case = selectors.first(selectors._with_detail(qs))
+    case = selectors._cached_rule_set(selectors.first(selectors._with_detail(qs)))
     if case is None:
         raise Http404
     return case

@@ -23,6 +23,6 @@ class Migration(migrations.Migration):
         ),
         migrations.AddIndex(
             model_name='case',
-            index=models.Index(fields=['authority', 'next_due'], name='case_authority_next_due'),
+            index=models.Index(fields=['authority', 'next_due', 'received_at'], name='case_authority_next_due'),
         ),
     ]
