@@ -5,7 +5,7 @@ from decimal import Decimal
 import pytest
 from django.utils import timezone
 
-from ombud.cases.models import Case, CaseEvent
+from ombud.cases.models import CaseEvent
 from ombud.workflow import machine
 from ombud.workflow.models import CaseDeadline
 

@@ -7,7 +7,7 @@ from ombud.businesses import uscc
 from ombud.businesses.services import register_business
 from ombud.workflow import machine
 
-from .conftest import Api, complaint, make_api
+from .conftest import Api
 
 USCC = uscc.make("91310115MA1K4XYW1")
 

@@ -1,5 +1,4 @@
 """Case pages for the public, the desk (handlers, operators, supervisors) and businesses."""
-import datetime as dt
 from collections import Counter
 
 from django.conf import settings
@@ -24,6 +23,14 @@ from .tickets import normalize
 
 OPEN = [Status.PENDING_DISPATCH, Status.RECEIVED, Status.ODR, Status.ODR_FAILED, Status.ACCEPTED, Status.MEDIATING,
         Status.AGREED, Status.TERMINATED, Status.FILED, Status.NOT_FILED, Status.PENALIZED]
+
+
+def visible_or_404(ticket, actor):
+    """The case if this actor may see it; a case outside one's scope does not exist (404)."""
+    try:
+        return selectors.get_case(ticket=ticket, actor=actor)
+    except NotFound:
+        raise Http404 from None
 
 
 def actor_of(request):
@@ -183,10 +190,7 @@ def save_view(request):
 @login_required
 def desk_case(request, ticket):
     actor = _staff(request)
-    try:
-        case = selectors.get_case(ticket=ticket, actor=actor)
-    except NotFound:
-        raise Http404
+    case = visible_or_404(ticket, actor)
     complainant = selectors.party_view(case, actor)
     if complainant:
         PersonalDataView.objects.create(case=case, user=request.user, role=actor.role, where="desk_case")
@@ -250,10 +254,7 @@ def business_cases(request):
 @login_required
 def business_case(request, ticket):
     actor = _business(request)
-    try:
-        case = selectors.get_case(ticket=ticket, actor=actor)
-    except NotFound:
-        raise Http404
+    case = visible_or_404(ticket, actor)
     complainant = selectors.party_view(case, actor)
     PersonalDataView.objects.create(case=case, user=request.user, role=actor.role, where="business_case")
     return render(request, "cases/business_case.html", {**_page(case, actor), "complainant": complainant})
@@ -263,10 +264,7 @@ def business_case(request, ticket):
 @require_POST
 def business_respond(request, ticket):
     actor = _business(request)
-    try:
-        case = selectors.get_case(ticket=ticket, actor=actor)
-    except NotFound:
-        raise Http404
+    case = visible_or_404(ticket, actor)
     text = (request.POST.get("public_response") or "").strip()
     if text:
         services.respond_publicly(case=case, actor=actor, text=text)

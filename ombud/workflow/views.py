@@ -8,8 +8,8 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from ombud.cases import selectors
-from ombud.cases.views import _business, _public_case, _staff, actor_of
-from ombud.core.errors import DomainError, Forbidden, InvalidInput, NotFound
+from ombud.cases.views import _business, _public_case, _staff, visible_or_404
+from ombud.core.errors import DomainError, Forbidden, InvalidInput
 
 from . import forms, machine, services
 
@@ -49,20 +49,14 @@ def public_act(request, ticket, action):
 @login_required
 def desk_act(request, ticket, action):
     actor = _staff(request)
-    try:
-        case = selectors.get_case(ticket=ticket, actor=actor)
-    except NotFound:
-        raise Http404
+    case = visible_or_404(ticket, actor)
     return _act(request, case, actor, action, reverse("desk:case", args=[case.ticket]))
 
 
 @login_required
 def business_act(request, ticket, action):
     actor = _business(request)
-    try:
-        case = selectors.get_case(ticket=ticket, actor=actor)
-    except NotFound:
-        raise Http404
+    case = visible_or_404(ticket, actor)
     return _act(request, case, actor, action, reverse("business:case", args=[case.ticket]))
 
 
