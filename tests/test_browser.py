@@ -235,3 +235,41 @@ def test_supervisor_overview(browser, live_server, shots):
     page.goto(page.base + "/desk/overview/")
     assert page.is_visible("text=By region")
     page.screenshot(path=shots / "en-9-supervisor-overview.png", full_page=True)
+
+
+AXE = Path(__file__).resolve().parent / "vendor" / "axe-4.14.1.min.js"
+
+
+def _axe(page):
+    """axe-core's serious and critical findings on the page (axe is injected by the test only)."""
+    page.add_script_tag(path=str(AXE))
+    found = page.evaluate("""async () => (await axe.run(document, {resultTypes: ['violations']})).violations
+        .filter(v => ['serious', 'critical'].includes(v.impact))
+        .map(v => v.id + ': ' + v.nodes.slice(0, 3).map(n => n.target.join(' ')).join(', '))""")
+    return found
+
+
+@pytest.mark.parametrize("language", ["zh-hans", "en"])
+def test_key_pages_pass_axe_and_fit_a_phone(browser, live_server, shots, language):
+    from tests.conftest import complaint, make_api
+
+    ticket = make_api("integrator").post("/cases", complaint()).json()["ticket"]
+    _user("handler", "handler", language=language, authority="310115")
+    context = browser.new_context(locale="en-US" if language == "en" else "zh-CN", bypass_csp=True,
+                                  viewport={"width": 390, "height": 844}, is_mobile=True)
+    page = context.new_page()
+    page.base = live_server.url
+    problems = {}
+    for path in ("/", "/complaint/", "/report/", "/track/", "/accounts/login/"):
+        page.goto(page.base + path)
+        problems[path] = _axe(page)
+        width = page.evaluate("document.documentElement.scrollWidth")
+        assert width <= 390, f"{path} scrolls sideways on a phone ({width}px)"
+    page.screenshot(path=shots / f"{'en' if language == 'en' else 'zh'}-10-phone-login.png", full_page=True)
+    _sign_in(page, "handler")
+    for path in ("/desk/", f"/desk/case/{ticket}/", f"/desk/case/{ticket}/act/refuse/", "/desk/console/"):
+        page.goto(page.base + path)
+        problems[path] = _axe(page)
+    assert {k: v for k, v in problems.items() if v} == {}
+    page.set_content("<html lang='en'><title>t</title><main><input type='text'></main></html>")
+    assert any(v.startswith("label:") for v in _axe(page))  # the check itself can fail
