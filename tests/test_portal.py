@@ -125,6 +125,18 @@ def test_handler_queue_case_page_and_an_action_form(people):
     assert r.status_code == 422 and "consent" in r.content.decode()
 
 
+def test_new_view_and_steps_recorded_on_behalf_of_the_complainant(people):
+    ticket = _filed()
+    h = people["handler"]
+    assert ticket in h.get("/desk/", {"view": "new"}).content.decode()
+    h.post(f"/desk/case/{ticket}/act/withdraw/", {"reason": "来电表示已和解"})
+    case = Case.objects.get(ticket=ticket)
+    assert case.status == "withdrawn"
+    withdrawn = case.events.get(action="withdrawn")
+    assert withdrawn.data["on_behalf_of"] == "complainant" and withdrawn.actor_label == "handler"
+    assert ticket not in h.get("/desk/", {"view": "new"}).content.decode()
+
+
 def test_bulk_assign_and_transfer_and_saved_views(people):
     tickets = [_filed(), _filed()]
     h = people["handler"]

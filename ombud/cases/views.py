@@ -131,6 +131,8 @@ def _queue(actor, params):
         qs = qs.filter(next_due__lte=now).filter(Exists(running.filter(paused_at__isnull=True, due__lte=now)))
     if params.get("view") == "mine":
         qs = qs.filter(handler=actor.user)
+    if params.get("view") == "new":  # not yet taken up by anyone: intake's view
+        qs = qs.filter(handler__isnull=True, status__in=[Status.PENDING_DISPATCH, Status.RECEIVED])
     q = (params.get("q") or "").strip()
     if q:
         qs = qs.filter(Q(ticket=normalize(q) or q) | Q(facts__icontains=q) | Q(request__icontains=q)

@@ -47,6 +47,9 @@ EVENTS = {
 }
 
 
+DESK_ROLES = machine.DESK
+
+
 def open_clocks(case):
     return {c.step: c for c in CaseDeadline.objects.filter(case=case, met_at__isnull=True)}
 
@@ -101,6 +104,9 @@ def perform(*, ticket, action, actor, fields=None, at=None):
     if case.handler_id is None and actor.user is not None and actor.role in STAFF_ROLES:
         case.handler = actor.user  # the first staff member to act on a case handles it
     case.save()
+    if actor.role in DESK_ROLES and rule.roles & {"consumer", "business"}:
+        step.info["on_behalf_of"] = "business" if "business" in rule.roles and "consumer" not in rule.roles \
+            else "complainant"  # staff recording what a party said (by phone, at the counter)
     record = event(case, action=EVENTS.get(action, action), actor=actor.who, at=step.at, reason=step.reason,
                    article=step.article or case.rule_set.cite(rule.cite), data=step.info,
                    from_status=before, to_status=case.status, authority=step.authority)
