@@ -113,3 +113,19 @@ def test_overdue_job_covers_every_overdue_clock():
     assert escalate_overdue() == 5
     assert set(CaseEvent.objects.filter(action="deadline_overdue").values_list("case__ticket", flat=True)) == set(
         tickets)
+
+
+def test_next_due_follows_the_open_clocks():
+    """The queue sorts on Case.next_due: the earliest due of the open clocks, None once none is open."""
+    from ombud.cases.models import Case
+
+    t = _file("2026-11-02T09:00:00+08:00")["ticket"]
+    case = Case.objects.get(ticket=t)
+    assert case.next_due == CaseDeadline.objects.get(case=case, step="acceptance").due
+    handler = make_api("handler", "310115")
+    handler.post(f"/cases/{t}/actions/accept", {})
+    case.refresh_from_db()
+    assert case.next_due == CaseDeadline.objects.get(case=case, step="mediation").due
+    handler.post(f"/cases/{t}/actions/withdraw", {})
+    case.refresh_from_db()
+    assert case.next_due is None

@@ -116,7 +116,7 @@ class Case(models.Model):
     # Mediation, identity notice, ODR record...; db defaults keep raw bulk imports valid.
     procedure = models.JSONField(default=dict, blank=True, db_default=models.Value({}, output_field=models.JSONField()))
     public_response = models.TextField(blank=True, db_default="")  # the business's public answer
-    # The earliest due moment of the case's open statutory clocks (workflow.deadlines keeps it), so the
+    # The earliest due moment of the case's open statutory clocks (intake and workflow.services.perform set it), so the
     # handler's queue is one index range scan, not a sort of every case in the county.
     next_due = models.DateTimeField(null=True, blank=True)
 

@@ -13,6 +13,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from ombud.accounts.models import STAFF_ROLES
+from ombud.core.auth import actor_of_user
 from ombud.core.errors import NotFound
 from ombud.core.ratelimit import allow
 from ombud.workflow.models import CaseDeadline
@@ -31,12 +32,6 @@ def visible_or_404(ticket, actor):
         return selectors.get_case(ticket=ticket, actor=actor)
     except NotFound:
         raise Http404 from None
-
-
-def actor_of(request):
-    from ombud.intake.views import _actor
-
-    return _actor(request)
 
 
 def _timeline(case):
@@ -71,7 +66,7 @@ def track(request):
                                                                "in an hour.")}, status=429)
     ticket, phone = request.POST.get("ticket", ""), request.POST.get("phone", "")
     try:
-        case = selectors.get_case(ticket=ticket, actor=actor_of(request), phone=phone or "-")
+        case = selectors.get_case(ticket=ticket, actor=actor_of_user(request.user), phone=phone or "-")
     except NotFound:
         return render(request, "cases/track.html", {"error": _("No case matches that ticket and phone number."),
                                                     "ticket": ticket}, status=404)
@@ -83,7 +78,7 @@ def track(request):
 
 def _public_case(request, ticket):
     number = normalize(ticket)
-    actor = actor_of(request)
+    actor = actor_of_user(request.user)
     mine = request.user.is_authenticated and actor.role == "consumer"
     if number is None or not (number in request.session.get("tracked", []) or mine):
         raise Http404
@@ -113,7 +108,7 @@ def mine(request):
 # ---- the desk ------------------------------------------------------------------------------
 
 def _staff(request):
-    actor = actor_of(request)
+    actor = actor_of_user(request.user)
     if actor.role not in STAFF_ROLES:
         raise Http404
     return actor
@@ -239,7 +234,7 @@ def overview(request):
 # ---- businesses ----------------------------------------------------------------------------
 
 def _business(request):
-    actor = actor_of(request)
+    actor = actor_of_user(request.user)
     if actor.role != "business" or actor.business is None:
         raise Http404
     return actor

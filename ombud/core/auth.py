@@ -5,6 +5,8 @@ from ombud.accounts.services import authenticate_token
 from ombud.core.errors import DomainError, Forbidden
 from ombud.intake.services import Actor
 
+from .context import role_of
+
 
 class Unauthorized(DomainError):
     status = 401
@@ -21,11 +23,16 @@ def actor_for(request):
     user = getattr(request, "user", None)
     if user is not None and user.is_authenticated:
         _check_csrf(request)
-        profile = getattr(user, "profile", None)
-        role = profile.role if profile else ("admin" if user.is_superuser else "consumer")
-        return Actor(role=role, user=user, authority=profile.authority if profile else None,
-                     business=profile.business if profile else None)
-    return Actor()
+    return actor_of_user(user)
+
+
+def actor_of_user(user):
+    """The Actor for a signed-in user (pages, where Django's middleware has checked CSRF), or the public."""
+    if user is None or not user.is_authenticated:
+        return Actor()
+    profile = getattr(user, "profile", None)
+    return Actor(role=role_of(user), user=user, authority=profile.authority if profile else None,
+                 business=profile.business if profile else None)
 
 
 def _check_csrf(request):

@@ -6,7 +6,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from ombud.accounts.models import STAFF_ROLES
-from ombud.core.context import role_of
+from ombud.core.auth import actor_of_user
 from ombud.core.errors import DomainError, InvalidInput
 from ombud.core.ratelimit import allow
 from ombud.taxonomy.selectors import choices
@@ -20,13 +20,6 @@ ART9_LABELS = {
     "complainant.address": "complainant_address", "respondent.name": "respondent_name",
     "respondent.address": "respondent_address", "request": "request", "facts": "facts",
 }
-
-
-def _actor(request):
-    user = request.user if request.user.is_authenticated else None
-    profile = getattr(user, "profile", None)
-    return Actor(role=role_of(user) if user else "", user=user, authority=profile.authority if profile else None,
-                 business=profile.business if profile else None)
 
 
 def _context(kind, post=None, errors=None):
@@ -53,7 +46,7 @@ def _file(request, kind, template):
     case_in, errors = forms.validate(data)
     if errors:
         return render(request, template, _context(kind, request.POST, errors), status=422)
-    actor = _actor(request)
+    actor = actor_of_user(request.user)
     try:
         outcome = services.submit(data=case_in, actor=actor, files=request.FILES.getlist("attachments"))
     except InvalidInput as exc:
@@ -96,7 +89,7 @@ def check(request):
 
 def console(request):
     """The hotline console: a complaint, report or consultation typed in while on the phone."""
-    actor = _actor(request)
+    actor = actor_of_user(request.user)
     if actor.role not in STAFF_ROLES:
         return redirect(f"{settings.LOGIN_URL}?next={request.path}")
     context = {**_context(request.POST.get("kind", "complaint"), request.POST), "console": True}

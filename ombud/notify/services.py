@@ -4,7 +4,8 @@ import logging
 
 from django.conf import settings
 from django.contrib.auth import get_user_model
-from django.db import IntegrityError, connection, transaction
+from django.db import connection, transaction
+from django.db.models import Q
 from django.utils import timezone, translation
 
 from .gateways import SENDERS, DeliveryError, sms_enabled
@@ -41,40 +42,29 @@ def addresses(phone="", email=""):
     return out
 
 
-def enqueue(*, to, channel, recipient, template, context, language="", case=None, document=None, dedupe_key=None):
-    """Write one message (inside the caller's transaction) and wake the sender after commit."""
+def _message(*, to, channel, recipient, template, context, language="", case=None, document=None,
+             dedupe_key=None, now=None):
     language = _language(language)
     subject, body = render(template, language, context)
-    message = Message(channel=channel, to=to, recipient=recipient, language=language, template=template,
-                      subject=subject, body=body, case=case, document=document, dedupe_key=dedupe_key,
-                      next_attempt_at=timezone.now())
-    if dedupe_key:
-        try:
-            with transaction.atomic():
-                message.save(force_insert=True)
-        except IntegrityError:
-            return None  # already written once: an alert is sent once
-    else:
-        message.save(force_insert=True)
-    transaction.on_commit(_wake)
-    return message
+    return Message(channel=channel, to=to, recipient=recipient, language=language, template=template,
+                   subject=subject, body=body, case=case, document=document, dedupe_key=dedupe_key,
+                   next_attempt_at=now or timezone.now())
 
 
 def enqueue_many(items):
-    """Write many messages in one statement; `items` are enqueue()'s keyword dicts. Repeated dedupe keys
-    are skipped. Returns how many were given."""
+    """Write messages (inside the caller's transaction) in one statement and wake the sender after
+    commit; `items` are `enqueue`'s keyword dicts. A dedupe key already written is skipped: an alert
+    goes out once. Returns the messages built."""
     now = timezone.now()
-    rows = []
-    for item in items:
-        language = _language(item.get("language", ""))
-        subject, body = render(item["template"], language, item["context"])
-        rows.append(Message(channel=item["channel"], to=item["to"], recipient=item["recipient"], language=language,
-                            template=item["template"], subject=subject, body=body, case=item.get("case"),
-                            dedupe_key=item.get("dedupe_key"), next_attempt_at=now))
+    rows = [_message(**item, now=now) for item in items]
     Message.objects.bulk_create(rows, batch_size=1000, ignore_conflicts=True)
     if rows:
         transaction.on_commit(_wake)
-    return len(rows)
+    return rows
+
+
+def enqueue(**item):
+    return enqueue_many([item])[0]
 
 
 def _wake():
@@ -102,22 +92,17 @@ def notify_party(*, case, party, template, context, document=None):
 
 
 def notify_users(*, users, recipient, template, context, case=None, dedupe_prefix=None):
-    out = []
-    for user in users:
-        if not user.email:
-            continue
-        profile = getattr(user, "profile", None)
-        key = f"{dedupe_prefix}:{user.pk}" if dedupe_prefix else None
-        out.append(enqueue(to=user.email, channel=Message.EMAIL, recipient=recipient, template=template,
-                           context=context, language=profile.language if profile else "", case=case,
-                           dedupe_key=key))
-    return [m for m in out if m]
+    """Email staff or administrators, each in the language of their profile."""
+    return enqueue_many([
+        {"to": user.email, "channel": Message.EMAIL, "recipient": recipient, "template": template,
+         "context": context, "case": case, "language": getattr(getattr(user, "profile", None), "language", ""),
+         "dedupe_key": f"{dedupe_prefix}:{user.pk}" if dedupe_prefix else None}
+        for user in users if user.email])
 
 
 def alert_admins(*, key, template, context):
-    admins = get_user_model().objects.filter(is_active=True, is_superuser=True).select_related("profile")
-    admins = list(admins) + list(get_user_model().objects.filter(is_active=True, profile__role="admin",
-                                                                 is_superuser=False).select_related("profile"))
+    admins = (get_user_model().objects.filter(is_active=True)
+              .filter(Q(is_superuser=True) | Q(profile__role="admin")).select_related("profile"))
     return notify_users(users=admins, recipient="admin", template=template, context=context, dedupe_prefix=key)
 
 

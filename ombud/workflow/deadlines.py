@@ -50,12 +50,19 @@ def build(case, step, *, at, days=None):
 def start(case, step, *, at, days=None):
     clock = build(case, step, at=at, days=days)
     clock.save(force_insert=True)
-    sync_next_due([case.pk])
     return clock
 
 
+def next_due(case):
+    """The earliest due of the case's open clocks (None when none is open): `Case.next_due`."""
+    from django.db.models import Min
+
+    return CaseDeadline.objects.filter(case=case, met_at__isnull=True).aggregate(m=Min("due"))["m"]
+
+
 def sync_next_due(case_ids):
-    """Set each case's `next_due` to the earliest due of its open clocks (None when none is open)."""
+    """Set each case's `next_due` in one statement, for bulk changes (a recomputed calendar year);
+    `workflow.services.perform` sets it with the case's own save after each action."""
     from django.db.models import Min, OuterRef, Subquery
 
     from ombud.cases.models import Case
@@ -73,8 +80,6 @@ def meet(case, steps, *, at):
             _close_pause(clock, at)
         clock.met_at = at
         clock.save(update_fields=["met_at", "pauses", "paused_at", "due", "provisional"])
-    if clocks:
-        sync_next_due([case.pk])
     return [c.step for c in clocks]
 
 
@@ -96,7 +101,6 @@ def resume(clock, *, at):
         raise DomainError(f"the {clock.step} clock is not paused")
     _close_pause(clock, at)
     clock.save(update_fields=["pauses", "paused_at", "due", "provisional"])
-    sync_next_due([clock.case_id])
 
 
 def _close_pause(clock, at):
@@ -110,7 +114,6 @@ def extend(clock, *, days):
     clock.extended = True
     _refresh(clock)
     clock.save(update_fields=["days", "extended", "due", "provisional"])
-    sync_next_due([clock.case_id])
 
 
 def _refresh(clock):

@@ -68,16 +68,15 @@ def _send_digests(digests, now):
     from ombud.regions.models import Authority
 
     users = get_user_model().objects.select_related("profile")
-    by_authority = defaultdict(list)
-    for authority_id, _ in digests:
-        by_authority[authority_id]
-    for user in users.filter(is_active=True, profile__role="supervisor", profile__authority_id__in=by_authority):
-        by_authority[user.profile.authority_id].append(user)
+    authority_ids = {a for a, _ in digests}
+    supervisors = defaultdict(list)
+    for user in users.filter(is_active=True, profile__role="supervisor", profile__authority_id__in=authority_ids):
+        supervisors[user.profile.authority_id].append(user)
     handlers = {u.pk: u for u in users.filter(pk__in={h for _, h in digests if h})}
-    names = dict(Authority.objects.filter(pk__in=by_authority).values_list("pk", "name"))
+    names = dict(Authority.objects.filter(pk__in=authority_ids).values_list("pk", "name"))
     per_person = defaultdict(list)  # (user, authority_id) -> lines
     for (authority_id, handler_id), lines in digests.items():
-        people = by_authority[authority_id] + ([handlers[handler_id]] if handler_id in handlers else [])
+        people = supervisors[authority_id] + ([handlers[handler_id]] if handler_id in handlers else [])
         for user in people:
             per_person[(user, authority_id)].extend(lines)
     stamp = now.isoformat()

@@ -17,7 +17,7 @@ from ombud.core.errors import DomainError, Forbidden, InvalidInput, NotFound
 from ombud.core.queries import first
 from ombud.rules import selectors as rule_sets
 
-from . import machine
+from . import deadlines, machine
 from .models import CaseDeadline
 
 log = logging.getLogger(__name__)
@@ -73,9 +73,10 @@ def _validate(schema, fields):
 
 def _check(case, action, actor, clocks):
     rule = machine.find(case.kind, action)
-    if rule is None or case.status not in rule.sources:
-        what = "unknown action" if rule is None else f"cannot {action} a {case.kind} that is {case.status}"
-        raise IllegalAction(f"{what!s}: {action!r}" if rule is None else what, case=case, clocks=clocks)
+    if rule is None:
+        raise IllegalAction(f"unknown action {action!r} for a {case.kind}", case=case, clocks=clocks)
+    if case.status not in rule.sources:
+        raise IllegalAction(f"cannot {action} a {case.kind} that is {case.status}", case=case, clocks=clocks)
     if rule.cite not in (case.rule_set.citations if case.rule_set else {}):
         raise IllegalAction(f"{action} does not exist under {case.rule_set}", case=case, clocks=clocks)
     why = rule.guard(case, clocks) if rule.guard else None
@@ -103,6 +104,7 @@ def perform(*, ticket, action, actor, fields=None, at=None):
         case.status = rule.target
     if case.handler_id is None and actor.user is not None and actor.role in STAFF_ROLES:
         case.handler = actor.user  # the first staff member to act on a case handles it
+    case.next_due = deadlines.next_due(case)  # the step may have started, met or moved clocks
     case.save()
     if actor.role in DESK_ROLES and rule.roles & {"consumer", "business"}:
         step.info["on_behalf_of"] = "business" if "business" in rule.roles and "consumer" not in rule.roles \
