@@ -12,7 +12,15 @@ PG_URL ?= postgres://postgres@127.0.0.1:5432/ombud
 OMBUD_TEST_PG ?= auto
 PYTEST_WORKERS ?= 2
 
-.PHONY: install run test test-sqlite test-pg messages bench clean
+# Days the date-sensitive tests are repeated on (OMBUD_TEST_NOW moves the suite's clock there):
+# the Friday before the 2026 Spring Festival (the next day is an adjusted working Saturday), 31 December
+# (acceptance clocks run into 2027, whose arrangement is not loaded), and a day whose +60 days is a
+# Sunday (2026-09-02 + 60 = Sunday 1 November).
+MOVED_DAYS ?= 2026-02-13T17:30:00+08:00 2026-12-31T16:00:00+08:00 2026-09-02T10:00:00+08:00
+DATE_SENSITIVE ?= tests/test_clock.py tests/test_case_deadlines.py tests/test_workdays.py tests/test_workflow.py \
+	tests/test_portal.py tests/test_notifications.py tests/test_browser.py
+
+.PHONY: install run test test-sqlite test-pg test-moved-clock messages bench clean
 
 $(STAMP): pyproject.toml
 	test -x $(BIN)/python || $(PY) -m venv $(VENV)
@@ -42,6 +50,12 @@ test-pg:
 	elif [ "$(OMBUD_TEST_PG)" = "require" ]; then \
 		echo "PostgreSQL at $(PG_URL) does not answer, and OMBUD_TEST_PG=require" >&2; exit 1; \
 	else echo "== PostgreSQL not reachable at $(PG_URL): suite ran on SQLite only"; fi
+
+test-moved-clock: install
+	@for day in $(MOVED_DAYS); do \
+		echo "== date-sensitive tests on SQLite with the clock moved to $$day"; \
+		OMBUD_TEST_NOW=$$day $(BIN)/python -m pytest -n $(PYTEST_WORKERS) $(DATE_SENSITIVE) || exit 1; \
+	done
 
 messages: install
 	cd ombud && ../$(BIN)/ombud makemessages -l zh_Hans -l en --no-obsolete && ../$(BIN)/ombud compilemessages

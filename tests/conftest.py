@@ -1,9 +1,54 @@
+import datetime as dt
 import json
+import os
 
 import pytest
+import time_machine
 from django.test import Client
 
 from ombud.accounts.services import create_api_key
+
+
+# The whole session runs "on" OMBUD_TEST_NOW when it is set (the clock still ticks from there):
+# .ci/run repeats the date-sensitive tests on days chosen to break a test that reads today's date.
+# A test that needs a particular day freezes its own clock with @pytest.mark.time_machine(...),
+# which nests inside this one.
+MOVED_NOW = os.environ.get("OMBUD_TEST_NOW")
+
+
+_moved = []
+
+
+def pytest_configure(config):
+    # Started before any fixture, so that a test's own @frozen clock always nests inside it.
+    if MOVED_NOW:
+        _moved.append(time_machine.travel(dt.datetime.fromisoformat(MOVED_NOW), tick=True))
+        _moved[0].start()
+
+
+def pytest_unconfigure(config):
+    while _moved:
+        _moved.pop().stop()
+
+
+CST = dt.timezone(dt.timedelta(hours=8))
+
+
+def frozen(*args):
+    """Freeze a test's clock at a local (UTC+8) time: `@frozen(2026, 11, 16, 10)`; the clock ticks from there."""
+    return pytest.mark.time_machine(dt.datetime(*args, tzinfo=CST))
+
+
+# A Monday under R2026 (in force 2026-04-15): for tests that assert R2026's articles or wording for a
+# case received "now". On a moved clock before that date such a case would fall under R2022.
+ON_AN_R2026_DAY = frozen(2026, 11, 16, 10)
+
+
+def days_ago(n):
+    """A local date n days before the (possibly moved) clock: for fields that must lie in the past."""
+    from django.utils import timezone
+
+    return (timezone.localdate() - dt.timedelta(days=n)).isoformat()
 
 
 @pytest.fixture(autouse=True, scope="session")
@@ -106,7 +151,7 @@ def complaint(**overrides):
         "request": "退货并退款",
         "facts": "购买的冰箱使用三天后不制冷，商家拒绝退货。",
         "amount": "2999.00",
-        "purchase_date": "2026-11-01",
+        "purchase_date": days_ago(30),
         "order_number": "JX20261101001",
     }
     body.update(overrides)

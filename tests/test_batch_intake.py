@@ -2,9 +2,9 @@ import pytest
 
 from ombud.cases.models import Case, CaseEvent
 
-from .conftest import complaint, make_api
+from .conftest import ON_AN_R2026_DAY, complaint, make_api
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, ON_AN_R2026_DAY]
 
 
 def test_a_batch_commits_the_good_items_and_names_the_bad_ones():

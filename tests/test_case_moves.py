@@ -2,9 +2,9 @@ import pytest
 
 from ombud.cases.models import CaseEvent
 
-from .conftest import complaint, make_api
+from .conftest import ON_AN_R2026_DAY, complaint, make_api
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, ON_AN_R2026_DAY]
 
 
 @pytest.fixture

@@ -11,7 +11,9 @@ from ombud.businesses.models import Business
 from ombud.cases.models import Case, CaseEvent
 from ombud.core import demo
 
-pytestmark = pytest.mark.django_db
+from .conftest import ON_AN_R2026_DAY
+
+pytestmark = [pytest.mark.django_db, ON_AN_R2026_DAY]
 CASES = 150
 
 

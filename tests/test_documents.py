@@ -8,9 +8,9 @@ from pypdf import PdfReader
 
 from ombud.documents.models import Document
 
-from .conftest import complaint, make_api
+from .conftest import ON_AN_R2026_DAY, complaint, make_api
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, ON_AN_R2026_DAY]
 
 
 def _text(response):

@@ -14,6 +14,8 @@ from ombud.cases.models import Case, CaseEvent
 from ombud.intake import importers
 from ombud.intake.importers import import_file, issue_type, parse_date, product_category
 
+from .conftest import ON_AN_R2026_DAY
+
 CFPB = Path(__file__).resolve().parents[2] / "shared" / "data" / "cfpb"
 if not CFPB.exists():
     CFPB = Path("/work/shared/data/cfpb")
@@ -233,6 +235,7 @@ def ombud_row(**values):
     return out.getvalue()
 
 
+@ON_AN_R2026_DAY
 @pytest.mark.django_db
 def test_ombud_csv_validates_like_the_api(tmp_path):
     good_uscc = uscc_rules.make("91310115MA1H7GXX1")
@@ -275,6 +278,7 @@ def test_ombud_csv_validates_like_the_api(tmp_path):
     assert a1.events.count() == 2
 
 
+@ON_AN_R2026_DAY
 @pytest.mark.django_db
 def test_jsonl_import(tmp_path):
     good = {"kind": "complaint", "complainant": {"name": "李四", "phone": "13900000000", "address": "北京市海淀区"},

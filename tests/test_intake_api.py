@@ -9,9 +9,9 @@ from ombud.businesses import uscc
 from ombud.cases.models import Case, CaseEvent
 from ombud.cases.tickets import normalize
 
-from .conftest import Api, complaint, make_api
+from .conftest import ON_AN_R2026_DAY, Api, complaint, make_api
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, ON_AN_R2026_DAY]
 
 
 def test_complaint_against_pudong_business_is_routed_to_310115(public_api):

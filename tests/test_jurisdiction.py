@@ -4,9 +4,9 @@ from ombud.businesses import uscc
 from ombud.businesses.services import register_business
 from ombud.cases.models import Case
 
-from .conftest import complaint, make_api
+from .conftest import ON_AN_R2026_DAY, complaint, make_api
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, ON_AN_R2026_DAY]
 
 R2022_DAY = "2026-03-02T10:00:00+08:00"
 R2026_DAY = "2026-06-01T10:00:00+08:00"

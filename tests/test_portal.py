@@ -6,7 +6,7 @@ from django.test import Client
 from ombud.accounts.models import Profile
 from ombud.cases.models import Case, PersonalDataView
 
-from .conftest import complaint, make_api
+from .conftest import ON_AN_R2026_DAY, complaint, make_api
 from .workflow_helpers import USCC, odr_business
 
 pytestmark = pytest.mark.django_db
@@ -108,6 +108,7 @@ def test_every_role_gets_404_outside_its_scope(people):
     assert people["consumer"].get(f"/case/{ticket}/act/withdraw/").status_code == 404
 
 
+@ON_AN_R2026_DAY
 def test_handler_queue_case_page_and_an_action_form(people):
     ticket = _filed()
     h = people["handler"]

@@ -1,8 +1,8 @@
 import pytest
 
-from .conftest import Api, complaint, make_api
+from .conftest import ON_AN_R2026_DAY, Api, complaint, make_api
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, ON_AN_R2026_DAY]
 
 
 @pytest.fixture

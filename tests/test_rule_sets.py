@@ -9,9 +9,9 @@ from ombud.rules.models import RuleSet, RuleSetRevision
 from ombud.rules.selectors import clear_cache
 from ombud.rules.services import save_rule_set
 
-from .conftest import complaint, make_api
+from .conftest import ON_AN_R2026_DAY, frozen, complaint, make_api
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, ON_AN_R2026_DAY]
 
 
 def test_both_rule_sets_carry_periods_grounds_and_citations():
@@ -45,6 +45,7 @@ def test_an_amendment_is_kept_as_a_revision_and_applies_to_new_clocks():
     assert data["deadlines"][0]["days"] == 5
 
 
+@frozen(2026, 11, 25, 10)
 def test_a_new_version_decides_cases_received_from_its_date():
     rs = RuleSet.objects.get(code="R2026")
     rs.effective_until = None

@@ -10,7 +10,7 @@ from huey import RedisHuey
 from ombud.notify import services
 from ombud.workflow import escalation
 
-from .conftest import complaint, make_api
+from .conftest import ON_AN_R2026_DAY, complaint, make_api
 
 REDIS_URL = "redis://127.0.0.1:6379/15"
 
@@ -28,6 +28,7 @@ def queue():
     huey.storage.flush_all()
 
 
+@ON_AN_R2026_DAY
 @pytest.mark.django_db
 def test_overdue_job_and_outbox_drain_run_from_a_redis_queue(queue):
     escalate = queue.task(name="escalate_overdue")(escalation.escalate_overdue)

@@ -9,7 +9,7 @@ from ombud.cases.models import CaseEvent
 from ombud.workflow import machine
 from ombud.workflow.models import CaseDeadline
 
-from .conftest import complaint, make_api
+from .conftest import ON_AN_R2026_DAY, complaint, make_api
 from .workflow_helpers import USCC, Walker, consumer, odr_business
 
 pytestmark = pytest.mark.django_db
@@ -315,11 +315,13 @@ def walk_moves_between_authorities(world):
 WALKS = [walk_moves_between_authorities, walk_complaint_mediated_to_agreement_then_verdict_and_return_visit, walk_refusal_cites_the_ground_and_the_consumer_rates_it, walk_identity_notice_then_termination_needs_service_before_closure, walk_odr_lane_settled_counts_as_presettlement, walk_odr_failure_escalates_with_its_history, walk_odr_timeout_lets_the_consumer_escalate, walk_pending_dispatch_is_dispatched_with_form_3, walk_real_name_report_filed_penalised_rewarded_and_told, walk_anonymous_report_not_filed_is_closed_without_a_notice, walk_consultation_is_answered_and_closed]
 
 
+@ON_AN_R2026_DAY
 @pytest.mark.parametrize("walk", WALKS, ids=lambda f: f.__name__)
 def test_walk(world, walk):
     walk(world)
 
 
+@ON_AN_R2026_DAY
 def test_the_walks_take_every_transition_and_visit_every_state(world):
     for walk in WALKS:
         walk(world)
@@ -331,6 +333,7 @@ def test_the_walks_take_every_transition_and_visit_every_state(world):
     assert states - visited == set(), "states no walk reaches"
 
 
+@ON_AN_R2026_DAY
 def test_delegated_mediation_needs_the_complainants_consent(world):
     h = world["handler"]
     refused = _complaint(world, consent_delegated_mediation=False)

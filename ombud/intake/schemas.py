@@ -6,6 +6,7 @@ import re
 from decimal import Decimal
 from typing import Literal
 
+from django.utils import timezone
 from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
 from ombud.businesses import uscc as uscc_rules
@@ -148,7 +149,7 @@ class CaseIn(_Strict):
             raise ValueError("only a complaint can carry a report part to split off (Art. 7)")
         if sum(1 for j in self.joint_complainants if j.representative) > 2:
             raise ValueError("a joint complaint has at most two representatives")
-        if self.purchase_date and self.purchase_date > dt.date.today() + dt.timedelta(days=1):
+        if self.purchase_date and self.purchase_date > timezone.localdate():
             raise ValueError("purchase_date is in the future")
         return self
 
