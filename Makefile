@@ -18,7 +18,9 @@ PYTEST_WORKERS ?= 2
 # Sunday (2026-09-02 + 60 = Sunday 1 November).
 MOVED_DAYS ?= 2026-02-13T17:30:00+08:00 2026-12-31T16:00:00+08:00 2026-09-02T10:00:00+08:00
 DATE_SENSITIVE ?= tests/test_clock.py tests/test_case_deadlines.py tests/test_workdays.py tests/test_workflow.py \
-	tests/test_portal.py tests/test_notifications.py tests/test_browser.py
+	tests/test_portal.py tests/test_notifications.py tests/test_dates_everywhere.py tests/test_forms.py \
+	tests/test_desk_case.py tests/test_correspondence.py tests/test_chinese_pages.py tests/test_browser.py \
+	tests/test_browser_forms.py
 
 .PHONY: install run test test-sqlite test-pg test-moved-clock messages bench clean
 

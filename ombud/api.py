@@ -1,9 +1,11 @@
 """The versioned HTTP API. Errors always come back as JSON with a specific message, never a 500 page."""
+import json
 import logging
 
 import orjson
 from ninja import NinjaAPI
 from ninja.errors import HttpError, ValidationError
+from ninja.openapi.docs import Swagger, render_template
 from ninja.renderers import BaseRenderer
 
 from ombud.businesses.api import router as businesses_router
@@ -13,7 +15,7 @@ from ombud.documents.api import router as documents_router
 from ombud.intake import api as intake_api
 from ombud.intake.schemas import CaseIn
 from ombud.regions.api import router as regions_router
-from ombud.workflow.api import router as workflow_router
+from ombud.workflow.api import action_bodies, router as workflow_router
 
 log = logging.getLogger(__name__)
 
@@ -25,6 +27,18 @@ class ORJSONRenderer(BaseRenderer):
         return orjson.dumps(data, default=str)
 
 
+# Who may call: the Authorize button of /api/docs takes a key; a signed-in browser sends its session.
+# The views check both themselves (ombud.core.auth.actor_for); the public may call without either.
+SECURITY_SCHEMES = {
+    "bearer": {"type": "http", "scheme": "bearer", "description":
+               "An API key (`ombud apikey create`; the demo prints one): `Authorization: Bearer omb_…`. "
+               "An integrator key sees only the cases it submitted."},
+    "session": {"type": "apiKey", "in": "cookie", "name": "sessionid", "description":
+                "A signed-in browser session (sign in at /accounts/login/ in this browser); writes also need "
+                "the `X-CSRFToken` header, which this page sends."},
+}
+
+
 class OmbudAPI(NinjaAPI):
     def get_openapi_schema(self, *args, **kwargs):
         schema = super().get_openapi_schema(*args, **kwargs)
@@ -32,11 +46,29 @@ class OmbudAPI(NinjaAPI):
         components = schema.setdefault("components", {}).setdefault("schemas", {})
         components.update(body.pop("$defs", {}))
         components["CaseIn"] = body
+        components.update(action_bodies()[1])
+        schema["components"]["securitySchemes"] = SECURITY_SCHEMES
+        schema["security"] = [{"bearer": []}, {"session": []}, {}]  # {}: the public, for tracking and filing
         return schema
 
 
+class _Swagger(Swagger):
+    """Swagger UI that sends the CSRF token, so a signed-in browser can try the writes too (ninja adds it
+    only for its own session auth, which these views do not use)."""
+
+    def render_page(self, request, api, **kwargs):
+        self.settings["url"] = self.get_openapi_url(api, kwargs)
+        context = {"swagger_settings": json.dumps(self.settings, indent=1), "api": api, "add_csrf": True}
+        return render_template(request, self.template, self.template_cdn, context)
+
+
 api = OmbudAPI(title="Ombud API", version="1", urls_namespace="api-v1", renderer=ORJSONRenderer(),
-               docs_url="/docs", description="Complaints, reports and consultations. Routes are versioned: /api/v1/…")
+               docs=_Swagger(settings={"persistAuthorization": True}),
+               docs_url="/docs",
+               description="Complaints, reports and consultations. Routes are versioned: /api/v1/…\n\n"
+               "Authorize with an API key (bearer) or use this browser's session. An integrator key sees only "
+               "the cases it submitted; staff see their authority's subtree; the public tracks a case with its "
+               "ticket and phone number.")
 cases_router.post(**intake_api.BATCH_ROUTE)(intake_api.create_batch)
 cases_router.post(**intake_api.ROUTE, openapi_extra=intake_api.BODY_DOC)(intake_api.create_case)
 api.add_router("/", cases_router)

@@ -33,6 +33,7 @@ INSTALLED_APPS = [
     "ombud.workflow",
     "ombud.notify",
     "ombud.documents",
+    "ombud.correspondence",
 ]
 
 MIDDLEWARE = [
@@ -144,6 +145,7 @@ OMBUD_TRUST_FORWARDED_FOR = os.environ.get("OMBUD_TRUST_FORWARDED_FOR", "0") == 
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SAMESITE = "Lax"
 CSRF_COOKIE_SAMESITE = "Lax"
+CSRF_FAILURE_VIEW = "ombud.core.views.csrf_failure"  # the site's own translated 403, not Django's English page
 SECURE = os.environ.get("OMBUD_SECURE", "0") == "1"
 SESSION_COOKIE_SECURE = CSRF_COOKIE_SECURE = SECURE
 
@@ -175,8 +177,11 @@ OMBUD_PUBLIC_URL = os.environ.get("OMBUD_PUBLIC_URL", "http://127.0.0.1:8000").r
 OMBUD_PDF_FONTS = [p for p in os.environ.get("OMBUD_PDF_FONT", "").split(":") if p] + [
     "/usr/share/fonts/truetype/wqy/wqy-microhei.ttc",
     "/usr/share/fonts/truetype/wqy/wqy-zenhei.ttc",
+    "/usr/share/fonts/truetype/droid/DroidSansFallbackFull.ttf",  # fonts-droid-fallback
+    "/usr/share/fonts/truetype/droid/DroidSansFallback.ttf",
+    "/usr/share/fonts/opentype/noto/NotoSansCJK-Regular.ttc",  # fonts-noto-cjk
     "/usr/share/fonts/truetype/arphic/uming.ttc",
-]
+]  # then any font fontconfig lists for Chinese (documents.pdf.find_font)
 
 # The authority that holds cases nobody could route yet (Art. 37 intake unit).
 OMBUD_NATIONAL_AUTHORITY = "100000"

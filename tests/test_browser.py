@@ -22,14 +22,23 @@ pytestmark = [pytest.mark.django_db(transaction=True),
                                  reason="Debian's chromium is not installed (.ci/run installs it)")]
 
 
+_running = {}
+
+
 @pytest.fixture(scope="session")
 def browser():
+    """Other browser test modules import this fixture, which makes a copy of it per module; they all
+    share one Chromium, as Playwright's sync API allows one instance per thread."""
+    if _running:
+        yield _running["chromium"]
+        return
     os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"  # Playwright's sync API runs an event loop in this thread
     from playwright.sync_api import sync_playwright
 
     with sync_playwright() as p:
-        chromium = p.chromium.launch(executable_path=CHROMIUM, args=FLAGS)
+        _running["chromium"] = chromium = p.chromium.launch(executable_path=CHROMIUM, args=FLAGS)
         yield chromium
+        _running.clear()
         chromium.close()
 
 

@@ -19,8 +19,8 @@ def test_transfer_writes_an_event_and_moves_the_case(ticket):
     data = r.json()
     assert data["authority"]["code"] == "310104"
     ev = data["events"][-1]
-    assert ev["action"] == "transferred" and ev["article"].startswith("R2026 Art.")
-    assert ev["data"] == {"from_authority": "310115", "to_authority": "310104"}
+    assert ev["action"] == "transferred" and ev["article"] == "R2026 Own procedure"
+    assert ev["data"] == {"from_authority": "310115", "to_authority": "310104", "note": "实际经营地在徐汇"}
     # It has left Pudong's scope: for Pudong it no longer exists.
     assert handler.get(f"/cases/{ticket}").status_code == 404
     assert make_api("handler", "310104").get(f"/cases/{ticket}").status_code == 200

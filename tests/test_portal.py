@@ -163,7 +163,7 @@ def test_business_sees_limited_personal_data_and_answers_publicly(people):
     ticket = _filed()
     firm = people["firm"]
     html = firm.get(f"/business/case/{ticket}/").content.decode()
-    assert "13800138000" in html and "漕溪北路" not in html  # phone to resolve it, never the address
+    assert "张三" in html and "13800138000" not in html and "漕溪北路" not in html  # the name only (the form's promise)
     firm.post(f"/business/case/{ticket}/respond", {"public_response": "已联系消费者，同意退货。"})
     assert Case.objects.get(ticket=ticket).public_response == "已联系消费者，同意退货。"
 

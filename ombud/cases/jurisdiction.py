@@ -4,6 +4,7 @@ import time
 from dataclasses import dataclass
 
 from django.conf import settings
+from django.utils.translation import gettext_noop
 
 from ombud.businesses.models import Business
 from ombud.regions.models import Authority
@@ -66,7 +67,7 @@ def route(*, kind, respondent=None, respondent_region=None, conduct_region=None,
         return decision
     holder = intake_authority or national_authority()
     return Decision(authority=holder, routed=False, citation_key="routing.return",
-                    reason="the respondent's county could not be determined; the intake unit dispatches it by hand")
+                    reason=gettext_noop("the respondent's county could not be determined; the intake unit dispatches it by hand"))
 
 
 def _route_complaint(respondent, given_region, rule_set):
@@ -75,13 +76,13 @@ def _route_complaint(respondent, given_region, rule_set):
     if kind in (Business.Kind.PLATFORM, Business.Kind.SELF_OPERATED):
         region = _county(_at(b, "registered_region")) or _county(_at(b, "operating_region"))
         if region:
-            return _to(region, f"{b.get_kind_display()}: the operator's domicile", "routing.platform")
+            return _to(region, gettext_noop("platform operator or self-run site: the operator's domicile"), "routing.platform")
     if kind == Business.Kind.MERCHANT:
         return _route_merchant(b, given_region, rule_set)
     for region, why in (
-        (_at(b, "operating_region"), "the respondent's actual place of business"),
-        (given_region, "the respondent's address as the complainant gave it"),
-        (_at(b, "registered_region"), "the respondent's domicile"),
+        (_at(b, "operating_region"), gettext_noop("the respondent's actual place of business")),
+        (given_region, gettext_noop("the respondent's address as the complainant gave it")),
+        (_at(b, "registered_region"), gettext_noop("the respondent's domicile")),
     ):
         if _county(region):
             return _to(region, why, "routing.complaint")
@@ -92,7 +93,7 @@ def _route_merchant(b, given_region, rule_set):
     usable = b.address_published and b.reachable
     region = _county(_at(b, "operating_region")) or _county(given_region)
     if usable and region:
-        return _to(region, "merchant on a platform: where the merchant operates", "routing.merchant")
+        return _to(region, gettext_noop("merchant on a platform: where the merchant operates"), "routing.merchant")
     platform = b.platform
     platform_region = platform and (_county(_at(platform, "registered_region"))
                                     or _county(_at(platform, "operating_region")))
@@ -100,10 +101,10 @@ def _route_merchant(b, given_region, rule_set):
         return None
     fallback = rule_set is not None and "routing.platform_fallback" in rule_set.citations
     if fallback and not usable:
-        why = ("merchant has no published address" if not b.address_published
-               else "merchant cannot be reached at its published address")
-        return _to(platform_region, f"{why}: the platform's domicile", "routing.platform_fallback")
-    return _to(platform_region, "merchant on a platform: the platform operator's domicile", "routing.merchant")
+        why = (gettext_noop("merchant has no published address: the platform's domicile") if not b.address_published
+               else gettext_noop("merchant cannot be reached at its published address: the platform's domicile"))
+        return _to(platform_region, why, "routing.platform_fallback")
+    return _to(platform_region, gettext_noop("merchant on a platform: the platform operator's domicile"), "routing.merchant")
 
 
 def _route_report(respondent, respondent_region, conduct_region, violation_type):
@@ -111,11 +112,11 @@ def _route_report(respondent, respondent_region, conduct_region, violation_type)
         region = (_county(_at(respondent, "operating_region")) or _county(_at(respondent, "registered_region"))
                   or _county(respondent_region))
         if region:
-            return _to(region, "advertising: where the publisher is located", "routing.advertising")
+            return _to(region, gettext_noop("advertising: where the publisher is located"), "routing.advertising")
     if _county(conduct_region):
-        return _to(conduct_region, "where the reported conduct occurred", "routing.report")
+        return _to(conduct_region, gettext_noop("where the reported conduct occurred"), "routing.report")
     region = _county(_at(respondent, "operating_region")) or _county(respondent_region)
     if region:
-        return _to(region, "where the reported conduct occurred (the respondent's place of business)",
+        return _to(region, gettext_noop("where the reported conduct occurred (the respondent's place of business)"),
                    "routing.report")
     return None

@@ -1,5 +1,8 @@
 """Turn cases into API dictionaries, showing parties only as the caller's role allows."""
-from .selectors import party_view
+from ombud.rules.citations import regulation as regulation_title
+from ombud.rules.citations import render as render_citation
+
+from . import disclosure_to_parties as disclosure
 from .tickets import display
 
 
@@ -29,14 +32,17 @@ def _workflow(case, actor, fresh):
     from ombud.workflow.services import allowed_for
 
     clocks = list(case.deadlines.all()) if not fresh else list(getattr(case, "new_deadlines", []))
-    documents = [] if fresh else [document_view(d) for d in case.documents.all()]
+    to_respondent = disclosure.audience(actor) == disclosure.RESPONDENT
+    documents = [] if fresh else [document_view(d) for d in case.documents.all()
+                                  if not to_respondent or d.form in disclosure.RESPONDENT_DOCUMENTS]
     rs = case.rule_set
     return {
-        "deadlines": [deadline_view(c) for c in clocks],
+        "deadlines": [{**view, "article_text": render_citation(view["article"], rs)}
+                      for view in map(deadline_view, clocks)],
         "allowed_actions": allowed_for(case, actor, {c.step: c for c in clocks if c.met_at is None}),
         "documents": documents,
         "rule_set_version": {"code": rs.code, "version": rs.version, "title": rs.title,
-                             "instrument": rs.instrument} if rs else None,
+                             "instrument": rs.instrument, "regulation": regulation_title(rs)} if rs else None,
         "outcome": case.outcome, "closed_at": case.closed_at, "odr_lane": case.odr_lane,
         "amount_recovered": case.amount_recovered, "remedy_in_kind": case.remedy_in_kind,
         "verdict": None if case.verdict_resolved is None else {
@@ -55,10 +61,14 @@ def _procedure(case, actor):
 
 def detail(case, actor, events=None):
     """`events`: pass them when they are already in hand (a case just created) to skip the query."""
+    from ombud.correspondence.selectors import attachments_for, sees_event
+
     out = summary(case)
     out.update(_workflow(case, actor, fresh=events is not None))
-    complainant = party_view(case, actor)
-    hide_people = complainant is None or actor.role == "business"
+    who = disclosure.audience(actor)
+    complainant = disclosure.person(case, who)
+    to_respondent = who == disclosure.RESPONDENT
+    shown = {f: complainant is not None and disclosure.shows(case.kind, f, who) for f in disclosure.OTHERS}
     out.update({
         "violation_type": case.violation_type, "missing_fields": case.missing_fields,
         "request": case.request, "facts": case.facts, "amount": case.amount, "purchase_date": case.purchase_date,
@@ -66,18 +76,42 @@ def detail(case, actor, events=None):
         "consent_disclosure": case.consent_disclosure,
         "consent_delegated_mediation": case.consent_delegated_mediation,
         "anonymous": case.anonymous, "complainant": complainant,
-        "agent": None if hide_people else case.agent,
-        "joint_complainants": [] if hide_people else case.joint_complainants,
-        "linked_ticket": case.linked_case.ticket if case.linked_case else None,
+        "agent": case.agent if shown["agent"] else None,
+        "joint_complainants": case.joint_complainants if shown["joint_complainants"] else [],
+        "linked_ticket": case.linked_case.ticket if case.linked_case and not to_respondent else None,
         "attachments": [] if events is not None else [
             {"name": a.name, "content_type": a.content_type, "size": a.size, "sha256": a.sha256}
-            for a in case.attachments.all()
+            for a in attachments_for(case=case, viewer=actor)  # a business gets no private file, not even its name
         ],
         "events": [
-            {"at": e.at, "action": e.action, "actor": e.actor_label, "reason": e.reason, "article": e.article,
+            {"at": e.at, "action": e.action, "reason": e.reason, "article": e.article,
+             "article_text": render_citation(e.article, case.rule_set),  # for readers; `article` stays raw
+             "actor": disclosure.masked_actor(e, case) if to_respondent else e.actor_label,
              "from_status": e.from_status, "to_status": e.to_status,
              "authority": e.authority.code if e.authority else None, "data": e.data}
             for e in (case.events.all() if events is None else events)
+            if not (to_respondent and e.action in disclosure.RESPONDENT_HIDDEN_EVENTS)
+            and sees_event(case, actor, e.action, e.data)  # nor a trace of a message or file not meant for it
         ],
     })
     return out
+
+
+def negotiations(case):
+    """The ODR negotiations the business recorded (time, method, process, outcome), oldest first."""
+    import datetime as dt
+
+    from ombud.workflow.forms import CHOICE_LABELS
+
+    out = []
+    for r in (case.procedure.get("odr") or {}).get("records", []):
+        out.append({"at": dt.datetime.fromisoformat(r["at"]), "method": CHOICE_LABELS.get(r["method"], r["method"]),
+                    "process": r.get("process", ""), "outcome": r.get("outcome", "")})
+    return sorted(out, key=lambda r: r["at"])
+
+
+def subject(case, categories):
+    """One short line naming a case in a list: the goods or service, then what is asked (or what happened)."""
+    text = " ".join((case.request or case.facts).split())
+    excerpt = text if len(text) <= 40 else text[:39] + "…"
+    return " · ".join(p for p in (categories.get(case.category, ""), excerpt) if p)

@@ -14,7 +14,8 @@ class EventOut(Schema):
     action: str
     actor: str
     reason: str
-    article: str
+    article: str  # raw reference, e.g. "R2026 Art. 16(6)"; integrators rely on it
+    article_text: str = ""  # the same in the caller's language: 《市场监督管理投诉举报处理办法》第十六条第（六）项
     from_status: str
     to_status: str
     authority: str | None
@@ -48,6 +49,7 @@ class DeadlineOut(Schema):
     days: int
     unit: str
     article: str
+    article_text: str = ""  # `article` in the caller's language
     extended: bool
     escalated: bool
 
@@ -72,6 +74,7 @@ class RuleSetOut(Schema):
     version: int
     title: str
     instrument: str
+    regulation: str = ""  # the regulation's title in the caller's language
 
 
 class CaseSummaryOut(Schema):

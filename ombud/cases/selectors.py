@@ -3,12 +3,13 @@ import base64
 import datetime as dt
 import time
 
-from django.db.models import Q
+from django.db.models import CharField, Func, Q
 
 from ombud.accounts.models import Role, STAFF_ROLES
 from ombud.core.errors import InvalidInput, NotFound
 from ombud.core.queries import first
 
+from . import disclosure_to_parties as disclosure
 from .models import Case
 from .tickets import normalize
 
@@ -97,16 +98,8 @@ def _same_phone(case, phone, actor):
 
 
 def party_view(case, actor):
-    """The complainant as this caller may see it. Reporters are never shown to a respondent (Art. 33)."""
-    if case.anonymous:
-        return None
-    person = {"name": case.complainant_name, "phone": case.complainant_phone, "email": case.complainant_email,
-              "address": case.complainant_address, "region_code": case.complainant_region_id or ""}
-    if actor.role == Role.BUSINESS:
-        if case.kind != "complaint":
-            return None
-        return {"name": case.complainant_name, "phone": case.complainant_phone}
-    return person
+    """The complainant as this caller may see it, by the one table in disclosure_to_parties."""
+    return disclosure.person(case, disclosure.audience(actor))
 
 
 def _values(raw):
@@ -173,3 +166,48 @@ def _path(code):
     from ombud.regions.services import path_of
 
     return path_of(code) if len(code) == 6 else code
+
+
+class PhoneDigits(Func):
+    """A phone number as bare digits, in SQL. The same expression is indexed (case_phone_digits, written by
+    ombud.correspondence's migration 0002): change both or neither."""
+
+    template = ("REPLACE(REPLACE(REPLACE(REPLACE(REPLACE(%(expressions)s, ' ', ''), '-', ''), '+', ''), '(', ''), "
+                "')', '')")
+    output_field = CharField()
+
+
+def phone_keys(text):
+    """The digit strings a phone search looks up: as typed, and with or without China's +86."""
+    digits = "".join(ch for ch in text if ch.isdigit())
+    if not 5 <= len(digits) <= 25:
+        return []
+    keys = {digits}
+    if digits.startswith("86") and len(digits) == 13:
+        keys.add(digits[2:])
+    elif len(digits) == 11 and digits.startswith("1"):
+        keys.add("86" + digits)
+    return sorted(keys)
+
+
+def exact_key(text):
+    """("ticket", number) or ("phone", [digits…]) when a search text is a ticket or a phone number, else None."""
+    text = (text or "").strip()
+    number = normalize(text)
+    if number is not None:
+        return "ticket", number
+    if any(ch.isalpha() for ch in text):
+        return None
+    keys = phone_keys(text)
+    return ("phone", keys) if keys else None
+
+
+def search_by_ticket_or_phone(qs, text):
+    """Cases in `qs` whose ticket (one row, by the unique index) or complainant's phone (the digits index) is
+    `text`, whatever their state; None when `text` is neither a ticket nor a phone number."""
+    key = exact_key(text)
+    if key is None:
+        return None
+    if key[0] == "ticket":
+        return qs.filter(ticket=key[1])
+    return qs.alias(phone_digits=PhoneDigits("complainant_phone")).filter(phone_digits__in=key[1])

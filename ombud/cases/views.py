@@ -16,9 +16,11 @@ from ombud.accounts.models import STAFF_ROLES
 from ombud.core.auth import actor_of_user
 from ombud.core.errors import NotFound
 from ombud.core.ratelimit import allow
+from ombud.taxonomy.selectors import choices
 from ombud.workflow.models import CaseDeadline
 
-from . import plain, selectors, services
+from . import disclosure_to_parties as disclosure
+from . import plain, presenters, selectors, services
 from .models import Case, Kind, PersonalDataView, SavedView, Status
 from .tickets import normalize
 
@@ -34,15 +36,18 @@ def visible_or_404(ticket, actor):
         raise Http404 from None
 
 
-def _timeline(case):
-    return [{"at": e.at, "text": plain.EVENTS.get(e.action, e.action), "action": e.action, "article": e.article,
-             "reason": e.reason, "actor": e.actor_label, "data": e.data} for e in case.events.all()]
+def _timeline(case, consumer):
+    events = case.events.select_related("actor_user__profile", "actor_key")
+    words = {**plain.EVENTS, **plain.TO_THE_CONSUMER} if consumer else plain.EVENTS
+    return [{"at": e.at, "text": words.get(e.action, e.action), "action": e.action, "article": e.article,
+             "actor": plain.actor_name(e), "details": plain.details(e, case.rule_set), "data": e.data}
+            for e in events]
 
 
 def _clocks(case):
-    from ombud.workflow.deadlines import view
+    from ombud.workflow.presenters import deadline_rows
 
-    return [{**view(c), "label": plain.STEPS.get(c.step, c.step)} for c in case.deadlines.all()]
+    return deadline_rows(case)
 
 
 def _page(case, actor):
@@ -50,9 +55,15 @@ def _page(case, actor):
     from ombud.workflow.forms import ACTIONS
     from ombud.workflow.services import allowed_for
 
-    return {"case": case, "timeline": _timeline(case), "clocks": _clocks(case),
+    from ombud.correspondence.selectors import sees_event
+    from ombud.correspondence.views import thread_context
+
+    timeline = [e for e in _timeline(case, consumer=actor.role == "consumer")
+                if sees_event(case, actor, e["action"], e["data"])]  # no trace of a message not meant for them
+    return {"case": case, "timeline": timeline, "clocks": _clocks(case),
             "documents": [document_view(d) for d in case.documents.all()],
-            "actions": [(a, ACTIONS.get(a, a)) for a in allowed_for(case, actor)]}
+            "actions": [(a, ACTIONS.get(a, a)) for a in allowed_for(case, actor)],
+            "negotiations": presenters.negotiations(case), **thread_context(case, actor)}
 
 
 # ---- the public ----------------------------------------------------------------------------
@@ -118,8 +129,13 @@ def _queue(actor, params):
     now = timezone.now()
     running = CaseDeadline.objects.filter(case=OuterRef("pk"), met_at__isnull=True)
     qs = selectors.visible_cases(actor).select_related("respondent")
+    q = (params.get("q") or "").strip()
+    exact = selectors.search_by_ticket_or_phone(qs, q) if q else None
+    if exact is not None:  # a ticket or a phone finds the case in any state, past every other filter
+        return exact.order_by(F("next_due").asc(nulls_last=True), "received_at"), now
     status = params.get("status", "")
-    qs = qs.filter(status=status) if status else qs.filter(status__in=OPEN)
+    if status != "any":
+        qs = qs.filter(status=status) if status else qs.filter(status__in=OPEN)
     if params.get("kind"):
         qs = qs.filter(kind=params["kind"])
     if params.get("view") == "overdue":  # next_due narrows by index; the clock check drops paused ones
@@ -128,9 +144,8 @@ def _queue(actor, params):
         qs = qs.filter(handler=actor.user)
     if params.get("view") == "new":  # not yet taken up by anyone: intake's view
         qs = qs.filter(handler__isnull=True, status__in=[Status.PENDING_DISPATCH, Status.RECEIVED])
-    q = (params.get("q") or "").strip()
     if q:
-        qs = qs.filter(Q(ticket=normalize(q) or q) | Q(facts__icontains=q) | Q(request__icontains=q)
+        qs = qs.filter(Q(facts__icontains=q) | Q(request__icontains=q)
                        | Q(respondent_name__icontains=q) | Q(complainant_name__icontains=q))
     return qs.order_by(F("next_due").asc(nulls_last=True), "received_at"), now
 
@@ -169,7 +184,10 @@ def queue(request):
         if actor.authority else []
     return render(request, "cases/queue.html", {
         "rows": rows[:50], "more": len(rows) > 50, "page": page, "now": now, "params": request.GET,
-        "views": views, "statuses": Status.choices, "handlers": handlers, "query": request.GET.urlencode()})
+        "views": views, "statuses": Status.choices, "handlers": handlers, "query": request.GET.urlencode(),
+        # words searched in open cases only: say so, and how to widen it
+        "open_only_hint": bool(request.GET.get("q", "").strip()) and not request.GET.get("status")
+        and selectors.exact_key(request.GET.get("q")) is None})
 
 
 @login_required
@@ -191,7 +209,23 @@ def desk_case(request, ticket):
     complainant = selectors.party_view(case, actor)
     if complainant:
         PersonalDataView.objects.create(case=case, user=request.user, role=actor.role, where="desk_case")
-    return render(request, "cases/desk_case.html", {**_page(case, actor), "complainant": complainant})
+    from ombud.taxonomy.selectors import term_label
+
+    return render(request, "cases/desk_case.html", {
+        **_page(case, actor), "complainant": complainant, "category": term_label("category", case.category),
+        "issue_type": term_label("issue", case.issue_type),
+        "violation_type": term_label("violation", case.violation_type)})
+
+
+def _lower(authority):
+    """The authorities one level down, looking through a level that only repeats this one's name (the
+    市辖区 of a municipality: 上海市 → 310100 is again 上海市市场监督管理局), so a drill-down always moves."""
+    from ombud.regions.models import Authority
+
+    out = []
+    for child in Authority.objects.filter(parent=authority).select_related("region"):
+        out.extend(_lower(child) if child.name == authority.name else [child])
+    return out
 
 
 @login_required
@@ -211,20 +245,23 @@ def overview(request):
     overdue = CaseDeadline.objects.filter(met_at__isnull=True, paused_at__isnull=True, due__lte=now,
                                           case__in=scope.values("pk"))
     top = (scope.exclude(respondent=None).values("respondent__name").annotate(n=Count("id")).order_by("-n")[:10])
-    children = {a.pk: a for a in Authority.objects.filter(parent=drill)}
+    children = {a.pk: a for a in _lower(drill)}
     per_authority = dict(scope.values_list("authority_id").annotate(n=Count("id")).order_by())
     regions = Counter()
     lookup = {a.pk: a for a in Authority.objects.filter(pk__in=per_authority)}
     for aid, n in per_authority.items():
         a = lookup.get(aid)
-        while a is not None and a.parent_id != drill.pk and a.pk != drill.pk:
+        while a is not None and a.pk not in children and a.pk != drill.pk:
             a = lookup.get(a.parent_id) or Authority.objects.filter(pk=a.parent_id).first()
         if a is not None and a.pk in children:
             regions[a.pk] += n
     top_regions = [(children[k], v) for k, v in regions.most_common(15)]
     biggest = max([v for _, v in top_regions] or [1])
+    up = drill.parent
+    while up is not None and up.parent is not None and up.parent.name == up.name:
+        up = up.parent  # past a level that only repeats its parent (see _lower)
     return render(request, "cases/overview.html", {
-        "drill": drill, "total": sum(by_kind.values()), "by_status": sorted(by_status.items(), key=lambda x: -x[1]),
+        "drill": drill, "up": up, "total": sum(by_kind.values()), "by_status": sorted(by_status.items(), key=lambda x: -x[1]),
         "by_kind": sorted(by_kind.items()), "overdue": overdue.count(),
         "overdue_rows": overdue.select_related("case", "case__authority").order_by("due")[:10],
         "top": top, "regions": [(a, n, round(100 * n / biggest)) for a, n in top_regions],
@@ -243,7 +280,10 @@ def _business(request):
 @login_required
 def business_cases(request):
     actor = _business(request)
-    rows = selectors.visible_cases(actor).order_by(F("next_due").asc(nulls_last=True), "-received_at")[:100]
+    rows = list(selectors.visible_cases(actor).order_by(F("next_due").asc(nulls_last=True), "-received_at")[:100])
+    categories = {code: label for code, label, _group in choices("category")}
+    for c in rows:
+        c.subject = presenters.subject(c, categories)
     return render(request, "cases/business_cases.html", {"rows": rows, "business": actor.business,
                                                          "now": timezone.now()})
 
@@ -254,7 +294,10 @@ def business_case(request, ticket):
     case = visible_or_404(ticket, actor)
     complainant = selectors.party_view(case, actor)
     PersonalDataView.objects.create(case=case, user=request.user, role=actor.role, where="business_case")
-    return render(request, "cases/business_case.html", {**_page(case, actor), "complainant": complainant})
+    page = _page(case, actor)
+    page["timeline"] = [e for e in page["timeline"] if e["action"] not in disclosure.RESPONDENT_HIDDEN_EVENTS]
+    page["documents"] = [d for d in page["documents"] if d["form"] in disclosure.RESPONDENT_DOCUMENTS]
+    return render(request, "cases/business_case.html", {**page, "complainant": complainant})
 
 
 @login_required

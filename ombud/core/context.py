@@ -23,7 +23,8 @@ def role_of(user):
 
 
 def nav(request):
-    role = role_of(request.user)
+    user = getattr(request, "user", None)  # absent when a request fails before AuthenticationMiddleware (a 400)
+    role = role_of(user) if user is not None else ""
     here = request.path
     items = []
     for name, label in NAV.get(role, NAV[""]):

@@ -1,4 +1,10 @@
-"""Domain errors raised by services; the API layer maps them to HTTP."""
+"""Domain errors raised by services; the API layer maps them to HTTP.
+
+The API speaks English (integrators match on it); pages show the same errors in the reader's
+language through `in_words`. A message with parts that vary is raised as a template with
+`params`, so that its translation can be looked up.
+"""
+from django.utils.translation import gettext, gettext_lazy as _
 
 
 class DomainError(Exception):
@@ -6,11 +12,16 @@ class DomainError(Exception):
 
     status = 409
 
-    def __init__(self, message, *, field=None, **extra):
+    def __init__(self, message, *, field=None, params=None, **extra):
+        self.template, self.params = message, params or {}
+        message = message % self.params if params else message
         super().__init__(message)
         self.message = message
         self.field = field
         self.extra = extra
+
+    def localized(self):
+        return gettext(self.template) % self.params if self.params else gettext(self.template)
 
 
 class InvalidInput(DomainError):
@@ -30,3 +41,50 @@ class NotFound(DomainError):
 
 class Forbidden(DomainError):
     status = 403
+
+
+# Pydantic's own error types, in words a person reads; `ctx` fills the placeholders.
+_TYPES = {
+    "missing": _("This is required."),
+    "string_too_long": _("At most %(max_length)s characters."),
+    "string_too_short": _("At least %(min_length)s characters."),
+    "greater_than_equal": _("Must be at least %(ge)s."),
+    "less_than_equal": _("Must be at most %(le)s."),
+    "greater_than": _("Must be more than %(gt)s."),
+    "int_parsing": _("Enter a whole number."),
+    "int_from_float": _("Enter a whole number."),
+    "decimal_parsing": _("Enter a number."),
+    "decimal_max_places": _("At most %(decimal_places)s decimal places."),
+    "decimal_max_digits": _("The number is too long."),
+    "float_parsing": _("Enter a number."),
+    "bool_parsing": _("Choose yes or no."),
+    "date_from_datetime_parsing": _("Enter a date such as 2026-11-01."),
+    "date_parsing": _("Enter a date such as 2026-11-01."),
+    "datetime_parsing": _("Enter a date and time."),
+    "datetime_from_date_parsing": _("Enter a date and time."),
+    "literal_error": _("Choose one of the options."),
+    "enum": _("Choose one of the options."),
+    "string_pattern_mismatch": _("The format is not right."),
+    "extra_forbidden": _("This field is not expected here."),
+    "string_type": _("Enter text."),
+    "json_invalid": _("The data could not be read."),
+}
+
+
+def in_words(message, type_="value_error", ctx=None):
+    """One error in the reader's language: a pydantic type's own wording, or a message marked for
+    translation where it was raised (an unknown message is shown as it is)."""
+    template = _TYPES.get(type_)
+    if template is not None:
+        try:
+            return str(template) % (ctx or {})
+        except (KeyError, TypeError, ValueError):
+            return str(template).split("%")[0].strip() or message
+    return gettext(message.removeprefix("Value error, "))
+
+
+def error_words(exc):
+    """`in_words` for a DomainError (or an InvalidInput's first error)."""
+    if isinstance(exc, InvalidInput):
+        return "; ".join(in_words(e["msg"], e.get("type", "value_error"), e.get("ctx")) for e in exc.errors)
+    return exc.localized()

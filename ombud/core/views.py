@@ -1,8 +1,10 @@
 from django.conf import settings
 from django.contrib.auth.decorators import login_required
 from django.db import connection
-from django.http import HttpResponseRedirect, JsonResponse
+from django.http import HttpResponseForbidden, HttpResponseRedirect, HttpResponseServerError, JsonResponse
 from django.shortcuts import redirect, render
+from django.template import loader
+from django.utils.translation import get_language
 from django.views.decorators.http import require_POST
 from django.views.i18n import set_language as django_set_language
 
@@ -41,3 +43,21 @@ def healthz(request):
 
 def api_docs_redirect(request):
     return HttpResponseRedirect("/api/v1/docs")
+
+
+# The last resort when even the 500 template fails: both languages, no template, no stylesheet.
+_BARE_500 = ('<!doctype html><html lang="zh-Hans"><meta charset="utf-8"><title>出错了 · Error</title>'
+             '<h1>出错了 · Something went wrong</h1><p>请稍后再试。Please try again later.</p><p><a href="/">首页 · Home</a></p>')
+
+
+def server_error(request):
+    """The 500 page, rendered without the request so that no context processor (session, database) runs."""
+    try:
+        return HttpResponseServerError(loader.render_to_string("500.html", {"LANGUAGE_CODE": get_language()}))
+    except Exception:
+        return HttpResponseServerError(_BARE_500)
+
+
+def csrf_failure(request, reason=""):
+    """A form whose CSRF token is missing or stale (often a page left open for long): say so, in the page's language."""
+    return HttpResponseForbidden(loader.render_to_string("403.html", {"csrf": True}, request=request))

@@ -3,20 +3,36 @@
 Each builder returns the document's content: addressee, paragraphs, labelled fields,
 tick-box items and signature lines. The HTML and PDF renderers lay the same content out.
 """
+import re
+
 from django.utils import timezone
 
 from ombud.cases.tickets import display
+from ombud.rules.citations import render, zh_date, zh_numeral
 
 CRPL_39 = ("你可以依照《中华人民共和国消费者权益保护法》第三十九条的规定，通过与经营者协商和解、"
            "请求消费者协会或者依法成立的其他调解组织调解、提请仲裁或者向人民法院提起诉讼等途径解决。")
 
 
 def _date(moment):
-    return timezone.localtime(moment).strftime("%Y年%m月%d日") if moment else ""
+    return zh_date(timezone.localtime(moment)) if moment else ""
 
 
 def _when(moment):
-    return timezone.localtime(moment).strftime("%Y年%m月%d日 %H:%M") if moment else ""
+    return f"{_date(moment)} {timezone.localtime(moment):%H:%M}" if moment else ""
+
+
+_DAY = re.compile(r"(\d{4})(?:-|年)(\d{1,2})(?:-|月)(\d{1,2})日?")
+
+
+def _days(text):
+    """Dates written into the data as 2027-02-01 or 2027年02月01日 become 2027年2月1日."""
+    return _DAY.sub(lambda m: f"{int(m[1])}年{int(m[2])}月{int(m[3])}日", str(text or ""))
+
+
+def _cite(case, reference):
+    """An official document cites the full title and the article in Chinese numerals, whatever the reader."""
+    return render(reference, case.rule_set, "zh")
 
 
 def _yes_no(value):
@@ -32,7 +48,7 @@ def _respondent(case):
 
 
 def _ticks(grounds, chosen):
-    return [{"ticked": g["item"] == chosen, "text": f"（{g['item']}）{g['text_zh']}"} for g in grounds]
+    return [{"ticked": g["item"] == chosen, "text": f"（{zh_numeral(g['item'])}）{g['text_zh']}"} for g in grounds]
 
 
 def registration_complaint(case, data):
@@ -66,7 +82,7 @@ def dispatch(case, data):
         "paragraphs": [
             f"现将{_date(case.received_at)}收到的{case.get_kind_display()}（编号{display(case.ticket)}，"
             f"被投诉/举报人：{_respondent(case)}）分送你单位处理。",
-            f"请于{data['report_back_by']}前将处理情况反馈本单位。",
+            f"请于{_days(data['report_back_by'])}前将处理情况反馈本单位。",
         ],
     }
 
@@ -76,8 +92,8 @@ def identity(case, data):
         "to": _complainant(case),
         "paragraphs": [
             f"你于{_date(case.received_at)}提出的对{_respondent(case)}的投诉，尚缺少身份证明材料。",
-            f"请于{data['due']}前提供：{data.get('materials') or '居民身份证或者其他有效身份证件复印件'}。"
-            f"逾期未提供的，依照{data['refusal_article']}的规定不予受理。",
+            f"请于{_days(data['due'])}前提供：{data.get('materials') or '居民身份证或者其他有效身份证件复印件'}。"
+            f"逾期未提供的，依照{_cite(case, data['refusal_article'])}的规定不予受理。",
         ],
     }
 
@@ -86,9 +102,11 @@ def acceptance(case, data):
     return {
         "to": _complainant(case),
         "paragraphs": [
-            f"你于{_date(case.received_at)}提出的对{_respondent(case)}的投诉，经审查，符合{data['article']}的规定，"
+            f"你于{_date(case.received_at)}提出的对{_respondent(case)}的投诉，经审查，"
+            f"符合{_cite(case, data['article'])}的规定，"
             f"本部门决定予以受理。",
-            f"本部门将依法组织调解。调解期限自受理之日起计算，至{data['mediation_due']}届满（检验、检测、鉴定时间不计算在内）。",
+            f"本部门将依法组织调解。调解期限自受理之日起计算，至{_days(data['mediation_due'])}届满"
+            "（检验、检测、鉴定时间不计算在内）。",
         ],
     }
 
@@ -97,8 +115,9 @@ def refusal(case, data):
     return {
         "to": _complainant(case),
         "paragraphs": [
-            f"你于{_date(case.received_at)}提出的对{_respondent(case)}的投诉，经审查，具有下列第{data['ground']}项情形，"
-            f"依照{data['article']}的规定，本部门决定不予受理：",
+            f"你于{_date(case.received_at)}提出的对{_respondent(case)}的投诉，经审查，"
+            f"具有下列第（{zh_numeral(data['ground'])}）项情形，"
+            f"依照{_cite(case, data['article'])}的规定，本部门决定不予受理：",
         ],
         "ticks": _ticks(case.rule_set.refusal_grounds, data["ground"]),
         "after": [f"理由：{data.get('reason') or ''}", CRPL_39],
@@ -111,7 +130,7 @@ def mediation_notice(case, data):
         "to": f"{_complainant(case)}、{_respondent(case)}",
         "paragraphs": [f"关于{_complainant(case)}投诉{_respondent(case)}一案，经双方同意，本部门定于下列时间组织调解："],
         "fields": [
-            ["调解时间", data.get("scheduled_at") or ""], ["调解方式", mode], ["调解地点", data.get("place") or ""],
+            ["调解时间", _days(data.get("scheduled_at"))], ["调解方式", mode], ["调解地点", data.get("place") or ""],
             ["调解人员", data.get("mediator") or ""], ["委托调解单位", data.get("delegated_to") or "（不委托）"],
             ["请携带", data.get("bring") or "身份证明、购物凭证及其他证据材料"],
         ],
@@ -124,7 +143,8 @@ def termination(case, data):
         "to": f"{_complainant(case)}、{_respondent(case)}",
         "paragraphs": [
             f"关于{_complainant(case)}投诉{_respondent(case)}一案（编号{display(case.ticket)}），"
-            f"因具有下列第{data['ground']}项情形，依照{data['article']}的规定，本部门决定终止调解：",
+            f"因具有下列第（{zh_numeral(data['ground'])}）项情形，"
+            f"依照{_cite(case, data['article'])}的规定，本部门决定终止调解：",
         ],
         "ticks": _ticks(case.rule_set.termination_grounds, data["ground"]),
         "after": [f"说明：{data.get('reason') or ''}", CRPL_39],
@@ -150,7 +170,7 @@ def report_result(case, data):
         "to": _complainant(case),
         "paragraphs": [
             f"你于{_date(case.received_at)}对{_respondent(case)}的举报，经核查，{data['result']}。",
-            f"依照{data['article']}的规定，特此告知。",
+            f"依照{_cite(case, data['article'])}的规定，特此告知。",
         ],
     }
 

@@ -3,22 +3,50 @@
 The font is subset into each file, so the PDF needs nothing on the reader's side, and
 its text stays extractable (the subset carries a ToUnicode map).
 """
+import functools
 import os
+import shutil
+import subprocess
 
 from django.conf import settings
 from fpdf import FPDF
+
+FONT_SUFFIXES = (".ttf", ".ttc", ".otf")
+INSTALL_HINT = ("install Debian's fonts-wqy-microhei (or fonts-wqy-zenhei, fonts-droid-fallback, fonts-noto-cjk), "
+                "or set OMBUD_PDF_FONT to a TrueType (.ttf/.ttc) file")
 
 
 class FontMissing(RuntimeError):
     pass
 
 
-def font_path():
+def find_font():
+    """The first CJK font found: OMBUD_PDF_FONT, the known Debian paths, then any font fontconfig
+    says covers Chinese. None when there is none."""
     for path in settings.OMBUD_PDF_FONTS:
         if os.path.exists(path):
             return path
-    raise FontMissing("no CJK font for PDFs: install Debian's fonts-wqy-microhei, or set OMBUD_PDF_FONT to a "
-                      "TrueType (.ttf/.ttc) file; tried " + ", ".join(settings.OMBUD_PDF_FONTS))
+    return _fontconfig_cjk()
+
+
+@functools.lru_cache(maxsize=1)
+def _fontconfig_cjk():
+    if not shutil.which("fc-list"):
+        return None
+    try:
+        listed = subprocess.run(["fc-list", ":lang=zh-cn", "file"], capture_output=True, text=True, timeout=10).stdout
+    except (OSError, subprocess.SubprocessError):
+        return None
+    paths = sorted(p.strip().rstrip(":") for p in listed.splitlines())
+    return next((p for p in paths if p.lower().endswith(FONT_SUFFIXES) and os.path.exists(p)), None)
+
+
+def font_path():
+    path = find_font()
+    if path is None:
+        raise FontMissing("no CJK font for PDFs: " + INSTALL_HINT + "; tried " + ", ".join(settings.OMBUD_PDF_FONTS)
+                          + " and fontconfig (fc-list :lang=zh-cn)")
+    return path
 
 
 def _pdf():

@@ -6,6 +6,8 @@ from django.db import transaction
 from django.db.models import F
 from django.utils import timezone
 
+from ombud.rules.citations import zh_date
+
 from .forms import FORMS
 from .models import Document, DocumentCounter
 
@@ -36,8 +38,8 @@ def issue(*, case, form, data, event=None, at=None, authority=None):
     year = timezone.localtime(at).year
     sequence = next_number(authority, year)
     number = f"{abbreviation(authority)}市监{prefix}〔{year}〕第{sequence}号"
-    content = {"title": title, "number": number, "issuer": authority.name, "date": timezone.localtime(at)
-               .strftime("%Y年%m月%d日"), "ticket": case.ticket, **build(case, data)}
+    content = {"title": title, "number": number, "issuer": authority.name, "date": zh_date(timezone.localtime(at)),
+               "ticket": case.ticket, **build(case, data)}
     return Document.objects.create(case=case, event=event, form=form, title=title, authority=authority, year=year,
                                    sequence=sequence, number=number, content=content, issued_at=at)
 

@@ -1,10 +1,16 @@
 """A document by its signed link: the page prints from the browser, the .pdf downloads."""
+import logging
+
 from django.core import signing
 from django.http import FileResponse, Http404
 from django.shortcuts import render
+from django.urls import reverse
 
 from . import selectors
+from .pdf import FontMissing
 from .services import pdf_of
+
+log = logging.getLogger(__name__)
 
 
 def _document(token):
@@ -21,5 +27,12 @@ def page(request, token):
 
 def pdf(request, token):
     document = _document(token)
-    return FileResponse(pdf_of(document).open("rb"), content_type="application/pdf",
+    try:
+        stored = pdf_of(document)
+    except FontMissing as exc:
+        # The server lacks a CJK font: say so (and that the printable page works) instead of a bare 500.
+        log.error("PDF of %s not made: %s", document.number, exc)
+        return render(request, "documents/pdf_unavailable.html",
+                      {"c": document.content, "page_url": reverse("document", args=[token])}, status=503)
+    return FileResponse(stored.open("rb"), content_type="application/pdf",
                         filename=f"{document.number}.pdf", as_attachment=False)

@@ -58,11 +58,12 @@ def check_attachments(files):
     return accepted
 
 
-def store_attachments(*, case, checked, actor):
-    """Save files already passed by check_attachments, and record them on the case."""
+def store_attachments(*, case, checked, actor, record=True):
+    """Save files already passed by check_attachments, and record them on the case; returns the rows.
+    `record=False`: the caller writes its own event (a message lists its files)."""
     from ombud.cases.services import event
 
-    rows = []
+    rows, saved = [], []
     for f, ctype in checked:
         digest = hashlib.sha256()
         for chunk in f.chunks():
@@ -72,4 +73,7 @@ def store_attachments(*, case, checked, actor):
         att.file.save(f"{case.ticket}-{f.name[-80:]}", f, save=False)
         att.save()
         rows.append({"name": att.name, "size": att.size, "type": ctype, "sha256": att.sha256})
-    CaseEvent.objects.bulk_create([event(case, action="attachments_added", actor=actor, data={"files": rows})])
+        saved.append(att)
+    if record:
+        CaseEvent.objects.bulk_create([event(case, action="attachments_added", actor=actor, data={"files": rows})])
+    return saved

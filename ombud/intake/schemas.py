@@ -7,6 +7,7 @@ from decimal import Decimal
 from typing import Literal
 
 from django.utils import timezone
+from django.utils.translation import gettext_noop
 from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
 from ombud.businesses import uscc as uscc_rules
@@ -29,7 +30,7 @@ def _known_region(code):
 
 def _phone(value):
     if value and not _PHONE.match(value):
-        raise ValueError("a phone number has 5 to 25 digits, optionally with +, spaces or hyphens")
+        raise ValueError(gettext_noop("a phone number has 5 to 25 digits, optionally with +, spaces or hyphens"))
     return value
 
 
@@ -138,19 +139,19 @@ class CaseIn(_Strict):
     @classmethod
     def _aware(cls, v):
         if v is not None and v.tzinfo is None:
-            raise ValueError("received_at needs a UTC offset, e.g. 2026-09-25T16:00:00+08:00")
+            raise ValueError(gettext_noop("received_at needs a UTC offset, e.g. 2026-09-25T16:00:00+08:00"))
         return v
 
     @model_validator(mode="after")
     def _consistent(self):
         if self.anonymous and self.kind != "report":
-            raise ValueError("only a report may be anonymous")
+            raise ValueError(gettext_noop("only a report may be anonymous"))
         if self.report is not None and self.kind != "complaint":
-            raise ValueError("only a complaint can carry a report part to split off (Art. 7)")
+            raise ValueError(gettext_noop("only a complaint can carry a report part to split off (Art. 7)"))
         if sum(1 for j in self.joint_complainants if j.representative) > 2:
-            raise ValueError("a joint complaint has at most two representatives")
+            raise ValueError(gettext_noop("a joint complaint has at most two representatives"))
         if self.purchase_date and self.purchase_date > timezone.localdate():
-            raise ValueError("purchase_date is in the future")
+            raise ValueError(gettext_noop("purchase_date is in the future"))
         return self
 
 

@@ -5,6 +5,7 @@ from dataclasses import dataclass
 
 from django.db import IntegrityError, transaction
 from django.utils import timezone
+from django.utils.translation import gettext_noop
 
 from ombud.accounts.models import BACKDATING_ROLES
 from ombud.businesses.services import find_or_register_respondent, find_platform
@@ -81,7 +82,7 @@ def _received_at(data, actor):
     if data.received_at is None or actor.role not in BACKDATING_ROLES:
         return now
     if data.received_at > now + timezone.timedelta(minutes=5):
-        raise InvalidInput([{"loc": ["received_at"], "msg": "received_at is in the future", "type": "value_error"}])
+        raise InvalidInput([{"loc": ["received_at"], "msg": gettext_noop("received_at is in the future"), "type": "value_error"}])
     return data.received_at
 
 

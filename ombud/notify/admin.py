@@ -1,4 +1,6 @@
 from django.contrib import admin, messages
+from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext
 
 from .models import Message
 from .services import requeue
@@ -14,10 +16,11 @@ class MessageAdmin(admin.ModelAdmin):
     readonly_fields = [f.name for f in Message._meta.fields]
     actions = ["send_again"]
 
-    @admin.action(description="Send the selected dead letters again")
+    @admin.action(description=_("Send the selected dead letters again"))
     def send_again(self, request, queryset):
         n = requeue(ids=list(queryset.values_list("pk", flat=True)))
-        self.message_user(request, f"{n} message(s) queued again", messages.SUCCESS)
+        self.message_user(request, ngettext("%(n)d message queued again", "%(n)d messages queued again", n) % {"n": n},
+                          messages.SUCCESS)
 
     def has_add_permission(self, request):
         return False

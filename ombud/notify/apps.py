@@ -1,7 +1,8 @@
 from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
 
 
 class NotifyConfig(AppConfig):
     name = "ombud.notify"
     label = "notify"
-    verbose_name = "notifications"
+    verbose_name = _("notifications")

@@ -1,5 +1,6 @@
 from django.db import models
 from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
 
 
 class Message(models.Model):
@@ -13,7 +14,7 @@ class Message(models.Model):
     PENDING, SENT, DEAD = "pending", "sent", "dead"
     MAX_ATTEMPTS = 6
 
-    channel = models.CharField(max_length=10, choices=[(EMAIL, "email"), (SMS, "SMS")])
+    channel = models.CharField(max_length=10, choices=[(EMAIL, _("email")), (SMS, "SMS")])
     to = models.CharField(max_length=254)
     recipient = models.CharField(max_length=20)  # complainant, respondent, handler, supervisor, admin
     language = models.CharField(max_length=10)
@@ -25,7 +26,8 @@ class Message(models.Model):
     document = models.ForeignKey("documents.Document", null=True, blank=True, on_delete=models.PROTECT,
                                  related_name="+", db_index=False)
     dedupe_key = models.CharField(max_length=120, null=True, blank=True)
-    status = models.CharField(max_length=10, default=PENDING)
+    status = models.CharField(max_length=10, default=PENDING,
+                              choices=[(PENDING, _("pending")), (SENT, _("sent")), (DEAD, _("dead letter"))])
     attempts = models.PositiveSmallIntegerField(default=0)
     next_attempt_at = models.DateTimeField()
     last_error = models.TextField(blank=True)
@@ -41,4 +43,4 @@ class Message(models.Model):
         ]
 
     def __str__(self):
-        return f"{self.channel} to {self.to}: {self.template}"
+        return f"{self.get_channel_display()} → {self.to}: {self.template}"

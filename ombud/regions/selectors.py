@@ -18,3 +18,14 @@ def search_regions(*, q="", level=None, parent=None, limit=50):
     if parent:
         qs = qs.filter(parent_id=parent)
     return qs.order_by("code")[:limit]
+
+
+def search_authorities(*, q, limit=8):
+    """Active authorities by code prefix or a part of the name, higher levels first (the transfer picker)."""
+    from .models import Authority
+
+    q = (q or "").strip()
+    if not q:
+        return Authority.objects.none()
+    cond = Q(code__startswith=q) if q.isdigit() else Q(name__contains=q)  # the name carries the region's full name
+    return Authority.objects.filter(cond, active=True).order_by("level", "code")[:limit]

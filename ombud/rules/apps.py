@@ -1,6 +1,8 @@
 from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
 
 
 class RulesConfig(AppConfig):
     name = "ombud.rules"
     label = "rules"
+    verbose_name = _("rule sets")

@@ -9,6 +9,8 @@ class RuleSet(models.Model):
     {"article": "Art. 14", "text": "...", "confirmed": bool}; `periods` maps a step to
     {"days", "unit", "from", "article", "pausable", "extension_days", ...}; the grounds are
     [{"item", "article", "text_zh", "text_en"}]. confirmed=false: still to check against the gazette.
+    `regulations` maps a reference prefix ("" for this rule set's own regulation, "Procedure Rules", …)
+    to its titles (title_zh, title_en, short_zh, short_en) for rendering citations (rules.citations).
     A case keeps the version it was received under; amend a version in place only to correct
     it, and add a new version when the law changes.
     """
@@ -24,6 +26,7 @@ class RuleSet(models.Model):
     refusal_grounds = models.JSONField(default=list, blank=True)
     termination_grounds = models.JSONField(default=list, blank=True)
     rewards = models.JSONField(default=dict, blank=True)
+    regulations = models.JSONField(default=dict, blank=True)
     active = models.BooleanField(default=True)
     notes = models.TextField(blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
@@ -40,8 +43,11 @@ class RuleSet(models.Model):
         return self.code if self.version == 1 else f"{self.code}v{self.version}"
 
     def cite(self, key):
-        """'R2026 Art. 12' for a decision key; raises KeyError if the rule set lacks it."""
-        return f"{self.code} {self.citations[key]['article']}"
+        """'R2026 Art. 12' for a decision key; raises KeyError if the rule set lacks it.
+
+        '' while the article is not known (an empty article in the data, waiting for the gazette text)."""
+        article = self.citations[key]["article"]
+        return f"{self.code} {article}" if article else ""
 
     def period(self, step):
         return self.periods.get(step)

@@ -51,3 +51,24 @@ def rule_set_for(received_at):
 def citation(rule_set, key):
     """'R2026 Art. 12' for a decision key, or '' when there is no rule set or it lacks the key."""
     return rule_set.cite(key) if rule_set is not None and key in rule_set.citations else ""
+
+
+def unconfirmed_citations():
+    """Every citation not yet checked against the text, across rule sets (active or not), for administrators.
+
+    Rows: rule set, where it sits (citations, periods, grounds, rewards), its key, the stored article and note.
+    """
+    rows = []
+    for rs in RuleSet.objects.order_by("code", "version"):
+        entries = [("citations", key, e) for key, e in sorted(rs.citations.items())]
+        entries += [("periods", key, e) for key, e in sorted((rs.periods or {}).items())]
+        entries += [(kind, str(g.get("item")), g) for kind in ("refusal_grounds", "termination_grounds")
+                    for g in getattr(rs, kind) or []]
+        if rs.rewards:
+            entries.append(("rewards", "article", rs.rewards))
+        for where, key, entry in entries:
+            if isinstance(entry, dict) and not entry.get("confirmed", True):
+                text = entry.get("text") or entry.get("text_en") or ""
+                rows.append({"rule_set": rs, "where": where, "key": key, "article": entry.get("article", ""),
+                             "text": text, "text_zh": entry.get("text_zh") or text, "note": entry.get("note", "")})
+    return rows

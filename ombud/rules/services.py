@@ -5,7 +5,7 @@ from . import selectors
 from .models import RuleSet, RuleSetRevision
 
 TRACKED = ("code", "version", "title", "instrument", "effective_from", "effective_until", "citations", "periods",
-           "refusal_grounds", "termination_grounds", "rewards", "active", "notes")
+           "refusal_grounds", "termination_grounds", "rewards", "regulations", "active", "notes")
 
 
 def snapshot(rule_set):
@@ -37,7 +37,7 @@ def save_rule_set(*, rule_set, user=None, comment=""):
 def merge_defaults(rule_set, defaults):
     """Add entries a newer release brings (a citation, a period, rewards) without touching edited ones."""
     changed = False
-    for field in ("citations", "periods"):
+    for field in ("citations", "periods", "regulations"):
         current = getattr(rule_set, field)
         missing = {k: v for k, v in defaults.get(field, {}).items() if k not in current}
         if missing:

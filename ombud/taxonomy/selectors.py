@@ -27,3 +27,15 @@ def choices(scheme):
     english = (get_language() or "").startswith("en")
     rows = Term.objects.filter(scheme=scheme, active=True).order_by("group", "sort", "code")
     return [(t.code, t.name_en if english else t.name_zh, t.group) for t in rows]
+
+
+def term_label(scheme, code):
+    """A term's label in the active language; the code itself if the term is unknown (or retired and gone)."""
+    from django.utils.translation import get_language
+
+    if not code:
+        return ""
+    term = Term.objects.filter(scheme=scheme, code=code).first()
+    if term is None:
+        return code
+    return term.name_en if (get_language() or "").startswith("en") else term.name_zh

@@ -235,6 +235,17 @@ def _due(last_day):
     return dt.datetime.combine(last_day + dt.timedelta(days=1), dt.time(0), tzinfo=local_tz())
 
 
+def last_second(due):
+    """23:59:59 local on the last day of a period that runs out at `due`: how a due instant is shown."""
+    return due.astimezone(local_tz()) - dt.timedelta(seconds=1)
+
+
+def last_day_of(due):
+    """The last day (in settings.TIME_ZONE) of a period that runs out at `due`, the inverse of `_due`.
+    Every page, message and document shows this day: `due` itself is 00:00 of the day after."""
+    return None if due is None else last_second(due).date()
+
+
 def add_working_days(start, n):
     """The deadline `n` working days after `start` (an aware datetime, or a local date).
 

@@ -27,6 +27,27 @@ def _actions_doc():
             + "\n".join(rows))
 
 
+def action_bodies(ref_template="#/components/schemas/{model}"):
+    """The action endpoint's request body: one of the actions' body schemas (each names its actions),
+    and those schemas as components. The action is in the path, so the body cannot discriminate."""
+    actions, components = {}, {}
+    for t in machine.table():
+        actions.setdefault(t.schema, []).append(t.action)
+    options = []
+    for schema, names in actions.items():
+        body = schema.model_json_schema(ref_template=ref_template)
+        components.update(body.pop("$defs", {}))
+        name = f"Action{schema.__name__}"
+        components[name] = body
+        listed = ", ".join(dict.fromkeys(names))
+        options.append({"title": listed, "description": f"The body of: {listed}.",
+                        "allOf": [{"$ref": ref_template.format(model=name)}]})
+    request_body = {"required": False, "description": "The action's fields (see the table above); "
+                    "an action without fields takes `{}` or no body.",
+                    "content": {"application/json": {"schema": {"oneOf": options}}}}
+    return request_body, components
+
+
 def _body(request):
     if not request.body:
         return {}
@@ -41,7 +62,7 @@ def _body(request):
 
 @router.post("/cases/{ticket}/actions/{action}", response=CaseOut, summary="Take an action on a case",
              description=_actions_doc(),
-             openapi_extra={"requestBody": {"content": {"application/json": {"schema": {"type": "object"}}}}})
+             openapi_extra={"requestBody": action_bodies()[0]})
 def act(request, ticket: str, action: str):
     actor = actor_for(request)
     case = cases.get_case(ticket=ticket, actor=actor)

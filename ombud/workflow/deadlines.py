@@ -8,6 +8,7 @@ as if it had been known from the start.
 import datetime as dt
 
 from django.utils import timezone
+from django.utils.translation import gettext_noop
 
 from ombud.core.errors import DomainError
 from ombud.workdays import selectors as calendar
@@ -91,14 +92,14 @@ def pausable_clock(case):
 
 def pause(clock, *, at):
     if clock.paused_at is not None:
-        raise DomainError(f"the {clock.step} clock is already paused")
+        raise DomainError(gettext_noop("the %(step)s clock is already paused"), params={"step": clock.step})
     clock.paused_at = at
     clock.save(update_fields=["paused_at"])
 
 
 def resume(clock, *, at):
     if clock.paused_at is None:
-        raise DomainError(f"the {clock.step} clock is not paused")
+        raise DomainError(gettext_noop("the %(step)s clock is not paused"), params={"step": clock.step})
     _close_pause(clock, at)
     clock.save(update_fields=["pauses", "paused_at", "due", "provisional"])
 
@@ -134,18 +135,14 @@ def recompute(clocks):
     return len(changed)
 
 
-def _last_day(due):
-    return (timezone.localtime(due) - dt.timedelta(seconds=1)).date()
-
-
 def view(clock, now=None):
     """The API's view of a clock."""
     now = now or timezone.now()
     running = clock.met_at is None and clock.paused_at is None
     # Shown as the last second of the last day (23:59:59 local): the period ends at 24:00 that day.
     return {
-        "step": clock.step, "due": timezone.localtime(clock.due) - dt.timedelta(seconds=1),
-        "last_day": _last_day(clock.due), "provisional": clock.provisional,
+        "step": clock.step, "due": calendar.last_second(clock.due),
+        "last_day": clock.last_day, "provisional": clock.provisional,
         "paused": clock.paused_at is not None, "overdue": (now >= clock.due) if running else
         (clock.met_at is not None and clock.met_at >= clock.due),
         "met_at": clock.met_at, "started_at": clock.started_at, "days": clock.days, "unit": clock.unit,

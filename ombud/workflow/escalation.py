@@ -5,15 +5,16 @@ handler and the supervisors of its authority, one digest per person per run. A c
 claimed by setting `escalated_at`, so a second run — or a second worker — finds nothing
 left to do: the job is idempotent.
 """
-import datetime as dt
 import logging
 from collections import defaultdict
 
 from django.contrib.auth import get_user_model
 from django.db import connection, transaction
-from django.utils import timezone
+from django.utils import timezone, translation
 
+from ombud.cases.plain import STEPS
 from ombud.cases.tickets import display
+from ombud.workdays.selectors import last_day_of
 
 from .models import CaseDeadline
 
@@ -51,16 +52,16 @@ def escalate_overdue(*, now=None):
             cursor.execute(_EVENTS.format(data=_DATA[connection.vendor]), [stamp, stamp])
             rows = CaseDeadline.objects.filter(escalated_at=now).values_list(
                 "step", "due", "case__authority_id", "case__handler_id", "case__ticket")
-            digests = defaultdict(list)  # (authority_id, handler_id) -> lines
+            digests = defaultdict(list)  # (authority_id, handler_id) -> (ticket, step, last day)
             for step, due, authority_id, handler_id, ticket in rows.iterator(chunk_size=5000):
-                digests[(authority_id, handler_id)].append(f"{display(ticket)} {step} {_day(due)}")
+                digests[(authority_id, handler_id)].append((display(ticket), step, _day(due)))
             _send_digests(digests, now)
     log.info("overdue job: %s clocks escalated", total)
     return total
 
 
 def _day(due):
-    return (timezone.localtime(due) - dt.timedelta(seconds=1)).date().isoformat()
+    return last_day_of(due).isoformat()
 
 
 def _send_digests(digests, now):
@@ -84,8 +85,9 @@ def _send_digests(digests, now):
     for (user, authority_id), lines in per_person.items():
         if not user.email:
             continue
-        shown = "\n".join(lines[:DIGEST_LINES]) + (f"\n… +{len(lines) - DIGEST_LINES}" if len(lines) > DIGEST_LINES
-                                                   else "")
+        with translation.override(user.profile.language or None):  # the step in the reader's language
+            first = [f"{ticket} {STEPS.get(step, step)} {day}" for ticket, step, day in lines[:DIGEST_LINES]]
+        shown = "\n".join(first) + (f"\n… +{len(lines) - DIGEST_LINES}" if len(lines) > DIGEST_LINES else "")
         items.append({"to": user.email, "channel": "email", "template": "overdue_digest",
                       "recipient": "supervisor" if user.profile.role == "supervisor" else "handler",
                       "language": user.profile.language, "dedupe_key": f"overdue:{stamp}:{authority_id}:{user.pk}",

@@ -26,8 +26,8 @@ ACTIONS = {
 }
 
 LABELS = {
-    "notes": _("Notes"), "reason": _("Reason"), "to_authority": _("Authority code (6 digits)"),
-    "by_authority": _("Taking authority code"), "report_back_days": _("Working days to report back"),
+    "notes": _("Notes"), "reason": _("Reason"), "to_authority": _("To which authority"),
+    "by_authority": _("Which higher authority takes it over"), "report_back_days": _("Working days to report back"),
     "days": _("Working days allowed"), "materials": _("Materials to provide"), "ground": _("Ground"),
     "consent_complainant": _("The complainant consents to mediation"),
     "consent_respondent": _("The business consents to mediation"), "mode": _("Mediation mode"),
@@ -50,6 +50,7 @@ CHOICE_LABELS = {
     "sms": _("SMS"), "email": _("email"), "letter": _("letter"), "online": _("online"), "phone": _("phone"),
     "other": _("other"),
 }
+AUTHORITY_FIELDS = ("to_authority", "by_authority")
 LONG = {"notes", "reason", "terms", "process", "comment", "answer", "finding", "materials"}
 
 
@@ -69,15 +70,19 @@ def _kind(annotation):
     return "text", None
 
 
-def fields(rule, case):
-    """[{name, label, type, options, required}] for the action's form."""
+def fields(rule, case, post=None):
+    """[{name, label, type, options, required, value}] for the action's form; `value` is what was
+    posted, so that a form refused for one fault comes back with everything else as typed."""
     out = []
     for name, info in rule.schema.model_fields.items():
         kind, options = _kind(info.annotation)
         field = {"name": name, "label": LABELS.get(name, name), "type": kind, "required": info.is_required(),
-                 "options": [(o, CHOICE_LABELS.get(o, o)) for o in options] if options else None}
+                 "options": [(o, CHOICE_LABELS.get(o, o)) for o in options] if options else None,
+                 "value": (post or {}).get(name, "")}
         if kind == "text" and name in LONG:
             field["type"] = "textarea"
+        if name in AUTHORITY_FIELDS:
+            field["type"] = "authority"  # a typeahead over authorities by name or code
         if name == "ground":
             field.update(type="choice", options=_grounds(rule, case))
         if name in ("rating_handling", "rating_business"):
@@ -100,7 +105,11 @@ def parse(rule, post):
         if kind == "bool" and value in ("on", "yes", "true", "no", "false"):
             body[name] = value in ("on", "yes", "true")
         elif kind == "datetime" and value:
-            moment = dt.datetime.fromisoformat(value)
+            try:
+                moment = dt.datetime.fromisoformat(value)
+            except ValueError:  # left as typed: the schema names the field, instead of a server error
+                body[name] = value
+                continue
             body[name] = (timezone.make_aware(moment) if timezone.is_naive(moment) else moment).isoformat()
         elif kind != "bool" and value != "":
             body[name] = value

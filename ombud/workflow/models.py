@@ -47,3 +47,10 @@ class CaseDeadline(models.Model):
     @property
     def is_open(self):
         return self.met_at is None
+
+    @property
+    def last_day(self):
+        """The local last day of the period: the date to show (`due` is 00:00 of the next day)."""
+        from ombud.workdays.selectors import last_day_of
+
+        return last_day_of(self.due)

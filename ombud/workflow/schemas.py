@@ -3,6 +3,7 @@ import datetime as dt
 from decimal import Decimal
 from typing import Literal
 
+from django.utils.translation import gettext_noop
 from pydantic import BaseModel, ConfigDict, Field, field_validator
 
 
@@ -12,7 +13,7 @@ class ActionIn(BaseModel):
 
 def _required(value):
     if not (value or "").strip():
-        raise ValueError("must not be blank")
+        raise ValueError(gettext_noop("must not be blank"))
     return value.strip()
 
 

@@ -7,6 +7,7 @@ import logging
 
 from django.db import transaction
 from django.utils import timezone
+from django.utils.translation import gettext_noop
 from pydantic import ValidationError
 
 from ombud.accounts.models import STAFF_ROLES
@@ -67,7 +68,8 @@ def _validate(schema, fields):
     try:
         return schema(**(fields or {}))
     except ValidationError as exc:
-        raise InvalidInput([{"loc": list(e["loc"]), "msg": e["msg"].removeprefix("Value error, "), "type": e["type"]}
+        raise InvalidInput([{"loc": list(e["loc"]), "msg": e["msg"].removeprefix("Value error, "), "type": e["type"],
+                             "ctx": {k: str(v) for k, v in (e.get("ctx") or {}).items()}}
                             for e in exc.errors()]) from None
 
 
@@ -109,6 +111,9 @@ def perform(*, ticket, action, actor, fields=None, at=None):
     if actor.role in DESK_ROLES and rule.roles & {"consumer", "business"}:
         step.info["on_behalf_of"] = "business" if "business" in rule.roles and "consumer" not in rule.roles \
             else "complainant"  # staff recording what a party said (by phone, at the counter)
+    note = _note(step.data)
+    if note:
+        step.info.setdefault("note", note)  # what the person wrote, apart from the machine's own wording
     record = event(case, action=EVENTS.get(action, action), actor=actor.who, at=step.at, reason=step.reason,
                    article=step.article or case.rule_set.cite(rule.cite), data=step.info,
                    from_status=before, to_status=case.status, authority=step.authority)
@@ -116,6 +121,20 @@ def perform(*, ticket, action, actor, fields=None, at=None):
     documents = _issue(step, record)
     _notify(step, documents)
     return case, record, documents
+
+
+NOTE_FIELDS = ("notes", "reason", "comment", "finding")
+
+
+def _note(data):
+    """The free text a person typed into an action's form, if any (a code such as a pause reason is not)."""
+    fields = type(data).model_fields
+    for name in NOTE_FIELDS:
+        field, value = fields.get(name), getattr(data, name, None)
+        if field is not None and field.annotation is str and isinstance(value, str) and value.strip() \
+                and value != field.default:
+            return value.strip()
+    return ""
 
 
 def _issue(step, record):
@@ -155,7 +174,8 @@ def assign(*, ticket, handler_username, actor):
                                                profile__role__in=["handler", "supervisor"],
                                                profile__authority=case.authority).first())
     if handler is None:
-        raise DomainError(f"{handler_username!r} is not a handler of {case.authority.name}", field="handler")
+        raise DomainError(gettext_noop("%(user)s is not a handler of %(authority)s"), field="handler",
+                          params={"user": handler_username, "authority": case.authority.name})
     case.handler = handler
     case.save(update_fields=["handler"])
     CaseEvent.objects.bulk_create([event(case, action="assigned", actor=actor.who, reason=handler.get_username(),

@@ -1,14 +1,14 @@
 """What each action does to a case, beyond changing its state. Each fills in a `Step`."""
-import datetime as dt
 from decimal import ROUND_HALF_UP, Decimal
 
 from django.utils import timezone
 from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import gettext_noop
 
 from ombud.core.errors import DomainError
 from ombud.regions.models import Authority
-from ombud.workdays.selectors import add_working_days
+from ombud.workdays.selectors import add_working_days, last_day_of
 
 from . import deadlines
 
@@ -33,14 +33,14 @@ PAUSE_REASONS = {"testing": _("testing"), "appraisal": _("appraisal")}
 def _authority(code, field):
     authority = Authority.objects.filter(code=code, active=True).first()
     if authority is None:
-        raise DomainError(f"no active authority with code {code!r}", field=field)
+        raise DomainError(gettext_noop("no active authority with code %(code)s"), field=field, params={"code": code})
     return authority
 
 
 def _move(step, to):
     case = step.case
     if to.pk == case.authority_id:
-        raise DomainError("the case is already with that authority", field="to_authority")
+        raise DomainError(gettext_noop("the case is already with that authority"), field="to_authority")
     step.info.update({"from_authority": case.authority.code, "to_authority": to.code})
     case.authority = to
     step.authority = to
@@ -65,7 +65,7 @@ def return_to_intake(step):
     case = step.case
     intake = case.intake_authority or Authority.objects.get(code=case.authority.code[:2] + "0000")
     if intake.pk == case.authority_id:
-        raise DomainError("the case is already with the intake unit", field="ticket")
+        raise DomainError(gettext_noop("the case is already with the intake unit"), field="ticket")
     _move(step, intake)
     step.reason = step.data.reason
 
@@ -74,7 +74,8 @@ def take_over(step):
     case = step.case
     by = _authority(step.data.by_authority, "by_authority")
     if not (by.level < case.authority.level and by.covers(case.authority)):
-        raise DomainError(f"{by.name} is not above {case.authority.name}", field="by_authority")
+        raise DomainError(gettext_noop("%(by)s is not above %(authority)s"), field="by_authority",
+                          params={"by": by.name, "authority": case.authority.name})
     _move(step, by)
     step.reason = step.data.reason
 
@@ -84,8 +85,7 @@ def take_over(step):
 def request_identity(step):
     clock = deadlines.start(step.case, "identity", at=step.at, days=step.data.days)
     refusal = step.case.rule_set.citations.get("refusal", {}).get("article", "")
-    due = timezone.localtime(clock.due) - dt.timedelta(seconds=1)
-    step.documents.append(("identity", {"due": due.strftime("%Y年%m月%d日"), "materials": step.data.materials,
+    step.documents.append(("identity", {"due": clock.last_day.strftime("%Y年%m月%d日"), "materials": step.data.materials,
                                         "refusal_article": f"{step.case.rule_set.code} {refusal}"}))
     step.messages.append(("complainant", "identity_requested", {"due": _day(clock.due)}))
     step.info.update({"days": clock.days, "due": clock.due.isoformat()})
@@ -99,7 +99,7 @@ def provide_identity(step):
 
 def _day(due):
     """The last day of a period whose `due` is 00:00 of the next day."""
-    return (timezone.localtime(due) - dt.timedelta(seconds=1)).date().isoformat()
+    return last_day_of(due).isoformat()
 
 
 def accept(step):
@@ -118,8 +118,9 @@ def _ground(step, kind):
     ground = rule_set.ground(kind, step.data.ground)
     if ground is None:
         items = [g["item"] for g in (rule_set.refusal_grounds if kind == "refusal" else rule_set.termination_grounds)]
-        raise DomainError(f"{rule_set.label} has no {kind} ground {step.data.ground}; its items are {items}",
-                          field="ground")
+        raise DomainError(gettext_noop("%(rule_set)s has no %(kind)s ground %(ground)s; its items are %(items)s"),
+                          field="ground", params={"rule_set": rule_set.label, "kind": kind, "ground": step.data.ground,
+                                                  "items": items})
     step.article = f"{rule_set.code} {ground['article']}"
     step.info.update({"ground": ground["item"], "ground_text": ground["text_zh"]})
     return ground
@@ -201,11 +202,11 @@ def escalate(step):
 def start_mediation(step):
     data, case = step.data, step.case
     if not (data.consent_complainant and data.consent_respondent):
-        raise DomainError("mediation needs the consent of both parties", field="consent_respondent"
+        raise DomainError(gettext_noop("mediation needs the consent of both parties"), field="consent_respondent"
                           if data.consent_complainant else "consent_complainant")
     if data.delegated_to:
         if case.consent_delegated_mediation is False:
-            raise DomainError("the complainant did not agree to delegated mediation", field="delegated_to")
+            raise DomainError(gettext_noop("the complainant did not agree to delegated mediation"), field="delegated_to")
         step.article = case.rule_set.cite("mediation.delegation")
     details = data.model_dump(mode="json")
     case.procedure = {**case.procedure, "mediation": {**details, "mediators": [data.mediator]}}
@@ -231,7 +232,7 @@ def recuse(step):
 def _pausable_clock(step):
     clock = deadlines.pausable_clock(step.case)
     if clock is None:
-        raise DomainError("no pausable clock is running")
+        raise DomainError(gettext_noop("no pausable clock is running"))
     return clock
 
 
@@ -396,9 +397,9 @@ def reward_amount(rewards, tier, base):
 def decide_reward(step):
     case, data = step.case, step.data
     if data.eligible and not data.natural_person:
-        raise DomainError("rewards are paid to natural persons only", field="natural_person")
+        raise DomainError(gettext_noop("rewards are paid to natural persons only"), field="natural_person")
     if data.eligible and data.tier is None:
-        raise DomainError("an eligible reward needs its tier (1–3)", field="tier")
+        raise DomainError(gettext_noop("an eligible reward needs its tier (1–3)"), field="tier")
     amount = None
     if data.eligible:
         base = (case.fines or Decimal(0)) + (case.confiscations or Decimal(0))

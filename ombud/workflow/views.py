@@ -9,15 +9,17 @@ from django.views.decorators.http import require_POST
 
 from ombud.cases import selectors
 from ombud.cases.views import _business, _public_case, _staff, visible_or_404
-from ombud.core.errors import DomainError, Forbidden, InvalidInput
+from ombud.core.errors import DomainError, Forbidden, InvalidInput, error_words, in_words
 
 from . import forms, machine, services
 
 
 def _errors(exc):
+    """{field: message} in the reader's language."""
     if isinstance(exc, InvalidInput):
-        return {str(e["loc"][0]) if e["loc"] else "form": e["msg"] for e in exc.errors}
-    return {exc.field or "form": exc.message} if exc.field else {"form": exc.message}
+        return {str(e["loc"][0]) if e["loc"] else "form": in_words(e["msg"], e.get("type", "value_error"), e.get("ctx"))
+                for e in exc.errors}
+    return {exc.field or "form": exc.localized()}
 
 
 def _act(request, case, actor, action, back):
@@ -25,7 +27,7 @@ def _act(request, case, actor, action, back):
     if rule is None or action not in services.allowed_for(case, actor):
         raise Http404
     context = {"case": case, "title": forms.ACTIONS.get(action, action), "back_url": back,
-               "fields": forms.fields(rule, case), "action_url": request.path, "errors": {}}
+               "fields": forms.fields(rule, case, request.POST), "action_url": request.path, "errors": {}}
     if request.method == "POST":
         try:
             services.perform(ticket=case.ticket, action=action, actor=actor, fields=forms.parse(rule, request.POST))
@@ -85,9 +87,23 @@ def bulk(request):
                 raise DomainError(_("unknown bulk action"))
             done += 1
         except (DomainError, InvalidInput) as exc:
-            failed.append(f"{ticket}: {exc.message}")
+            failed.append(f"{ticket}: {error_words(exc)}")
     if done:
         messages.success(request, _("%(n)s case(s) updated.") % {"n": done})
     for line in failed[:10]:
         messages.error(request, line)
     return redirect(back)
+
+
+@login_required
+def authority_suggest(request):
+    """htmx typeahead for the transfer picker: authorities by name or code; picking one fills in its code."""
+    from ombud.regions.selectors import search_authorities
+
+    _staff(request)
+    field = request.GET.get("field", "to_authority")
+    if field not in ("to_authority", "by_authority"):
+        raise Http404
+    q = (request.GET.get(field) or request.GET.get("q") or "").strip()
+    rows = list(search_authorities(q=q)) if len(q) >= 2 else []
+    return render(request, "workflow/_authorities.html", {"rows": rows, "q": q, "field": field})

@@ -1,0 +1,8 @@
+from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
+
+
+class CorrespondenceConfig(AppConfig):
+    name = "ombud.correspondence"
+    label = "correspondence"
+    verbose_name = _("Case messages")
