@@ -21,7 +21,7 @@ from ombud.workflow import forms, machine
 
 from .conftest import ON_AN_R2026_DAY, complaint, make_api
 from .test_portal import COMPLAINT_FORM
-from .workflow_helpers import USCC, odr_business
+from .workflow_helpers import USCC, odr_business, signed_in
 
 pytestmark = [pytest.mark.django_db, ON_AN_R2026_DAY]
 
@@ -79,13 +79,7 @@ def test_the_detector_finds_english_and_passes_chinese():
 # ---- the world --------------------------------------------------------------------------------
 
 def _person(username, role, *, authority=None, business=None, name="王芳"):
-    from ombud.regions.models import Authority
-
-    user = get_user_model().objects.create_user(username, f"{username}@example.com", "pw", first_name=name)
-    Profile.objects.create(user=user, role=role, language="zh-hans", business=business,
-                           authority=Authority.objects.get(code=authority) if authority else None)
-    client = Client(headers={"Accept-Language": "zh-hans"})
-    client.force_login(user)
+    client, user = signed_in(username, role, authority=authority, business=business, name=name)
     return user, client
 
 

@@ -19,7 +19,7 @@ from ombud.workflow.models import CaseDeadline
 from ombud.workflow.services import perform
 
 from .conftest import CST, complaint, frozen, make_api
-from .workflow_helpers import USCC, odr_business
+from .workflow_helpers import USCC, odr_business, signed_in
 
 pytestmark = pytest.mark.django_db
 
@@ -47,14 +47,7 @@ def assert_shows_only(where, text, day):
 
 
 def _client(username, role, *, authority=None, business=None, language="zh-hans"):
-    from ombud.regions.models import Authority
-
-    user = get_user_model().objects.create_user(username, f"{username}@example.com", "pw")
-    Profile.objects.create(user=user, role=role, language=language, business=business,
-                           authority=Authority.objects.get(code=authority) if authority else None)
-    client = Client()
-    client.force_login(user)
-    return client, user
+    return signed_in(username, role, authority=authority, business=business, language=language)
 
 
 def _file_as(client, **extra):

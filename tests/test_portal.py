@@ -1,26 +1,18 @@
 """The web portals through Django's test client: every role's pages, scope, forms, security headers."""
 import pytest
-from django.contrib.auth import get_user_model
 from django.test import Client
 
 from ombud.accounts.models import Profile
 from ombud.cases.models import Case, PersonalDataView
 
 from .conftest import ON_AN_R2026_DAY, complaint, make_api
-from .workflow_helpers import USCC, odr_business
+from .workflow_helpers import USCC, odr_business, signed_in
 
 pytestmark = pytest.mark.django_db
 
 
 def _user(username, role, authority=None, business=None, language="zh-hans"):
-    from ombud.regions.models import Authority
-
-    user = get_user_model().objects.create_user(username, f"{username}@example.com", "pw")
-    Profile.objects.create(user=user, role=role, language=language, business=business,
-                           authority=Authority.objects.get(code=authority) if authority else None)
-    client = Client()
-    client.force_login(user)
-    return client
+    return signed_in(username, role, authority=authority, business=business, language=language)[0]
 
 
 @pytest.fixture

@@ -8,12 +8,11 @@ from django.test import Client
 from django.urls import include, path
 from django.utils import translation
 
-from ombud.accounts.models import Profile
 from ombud.cases import disclosure_to_parties as disclosure
 from ombud.cases.models import Case, Status
 
 from .conftest import ON_AN_R2026_DAY, complaint, make_api
-from .workflow_helpers import USCC, odr_business
+from .workflow_helpers import USCC, odr_business, signed_in
 
 pytestmark = [pytest.mark.django_db, ON_AN_R2026_DAY]
 
@@ -27,14 +26,7 @@ FORM = {
 
 
 def _user(username, role, *, authority=None, business=None, language="zh-hans"):
-    from ombud.regions.models import Authority
-
-    user = get_user_model().objects.create_user(username, f"{username}@example.com", "pw")
-    Profile.objects.create(user=user, role=role, language=language, business=business,
-                           authority=Authority.objects.get(code=authority) if authority else None)
-    client = Client()
-    client.force_login(user)
-    return client
+    return signed_in(username, role, authority=authority, business=business, language=language)[0]
 
 
 @pytest.fixture

@@ -35,6 +35,18 @@ def consumer(username="zhangsan", email="zhangsan@example.com", language="en"):
     return SessionApi(user)
 
 
+def signed_in(username, role, *, authority=None, business=None, language="zh-hans", name=""):
+    """A user with a profile, and a test client signed in as them (speaking their language): (client, user)."""
+    from ombud.regions.models import Authority
+
+    user = get_user_model().objects.create_user(username, f"{username}@example.com", "pw", first_name=name)
+    Profile.objects.create(user=user, role=role, language=language, business=business,
+                           authority=Authority.objects.get(code=authority) if authority else None)
+    client = Client(headers={"Accept-Language": language})
+    client.force_login(user)
+    return client, user
+
+
 def staff_user(username, role, authority, email):
     from ombud.regions.models import Authority
 
