@@ -121,6 +121,7 @@ else:
 LANGUAGE_CODE = os.environ.get("OMBUD_LANGUAGE", "zh-hans")
 LANGUAGES = [("zh-hans", "简体中文"), ("en", "English")]
 LOCALE_PATHS = [BASE_DIR / "locale"]
+FORMAT_MODULE_PATH = ["ombud.formats"]  # a day reads the same in lists, timelines and headers
 TIME_ZONE = os.environ.get("OMBUD_TIME_ZONE", "Asia/Shanghai")
 USE_I18N = True
 USE_TZ = True

@@ -44,3 +44,15 @@ def test_catalogues_compile_cleanly():
         assert result.returncode == 0, result.stderr
         mo = po.with_suffix(".mo")
         assert mo.stat().st_mtime >= po.stat().st_mtime - 1, f"{mo} is older than {po}: run `make messages`"
+
+
+@pytest.mark.time_machine("2026-12-02T10:00:00+08:00")
+def test_an_english_page_writes_a_day_one_way():
+    """The header said "Dec. 2, 2026" and the timeline "12/02/2026": one form, in both."""
+    from .conftest import complaint, make_api
+    from .workflow_helpers import signed_in
+
+    t = make_api("integrator").post("/cases", complaint()).json()["ticket"]
+    client, _ = signed_in("handler", "handler", authority="310115", language="en")
+    html = client.get(f"/desk/case/{t}/").content.decode()
+    assert "12/02/2026" not in html and html.count("Dec. 2, 2026") >= 3  # header, timeline, deadline table
