@@ -9,10 +9,10 @@ from django.test import Client
 
 from ombud.cases.models import Attachment, Case, PersonalDataView
 
-from .conftest import complaint, make_api
+from .conftest import ON_AN_R2026_DAY, complaint, make_api
 from .workflow_helpers import USCC, odr_business, signed_in
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, ON_AN_R2026_DAY]  # files a purchase on 2026-10-03
 
 PDF = b"%PDF-1.4\n% a receipt\n"
 

@@ -389,7 +389,7 @@ def _staff(businesses):
         users[username] = user
         where = f"{authority.code} {authority.name}" if authority else (rep_for.obj.name if role == "business" else "")
         accounts.append((username, role, where, DEMO_PASSWORD))
-    key, token = create_api_key(name="demo-integrator", role="integrator")
+    key, token = create_api_key(name="12315移动应用", role="integrator")  # shown on timelines: a name staff read
     return accounts, users, token, key
 
 
