@@ -69,6 +69,14 @@ def promises(kind):
     return {f: (_SHOWN.get(f, _SHOWN_OTHER) if RESPONDENT in table[f] else _NEVER[f]) for f in _NEVER}
 
 
+def sees_document(form, who):
+    return who != RESPONDENT or form in RESPONDENT_DOCUMENTS
+
+
+def sees_event(action, who):
+    return who != RESPONDENT or action not in RESPONDENT_HIDDEN_EVENTS
+
+
 def masked_actor(event, case):
     """An event's actor as a respondent may see it: the filer's own account name (often a phone number
     or an email) becomes a role word."""

@@ -32,9 +32,9 @@ def _workflow(case, actor, fresh):
     from ombud.workflow.services import allowed_for
 
     clocks = list(case.deadlines.all()) if not fresh else list(getattr(case, "new_deadlines", []))
-    to_respondent = disclosure.audience(actor) == disclosure.RESPONDENT
+    who = disclosure.audience(actor)
     documents = [] if fresh else [document_view(d) for d in case.documents.all()
-                                  if not to_respondent or d.form in disclosure.RESPONDENT_DOCUMENTS]
+                                  if disclosure.sees_document(d.form, who)]
     rs = case.rule_set
     return {
         "deadlines": [{**view, "article_text": render_citation(view["article"], rs)}
@@ -90,8 +90,7 @@ def detail(case, actor, events=None):
              "from_status": e.from_status, "to_status": e.to_status,
              "authority": e.authority.code if e.authority else None, "data": e.data}
             for e in (case.events.all() if events is None else events)
-            if not (to_respondent and e.action in disclosure.RESPONDENT_HIDDEN_EVENTS)
-            and sees_event(case, actor, e.action, e.data)  # nor a trace of a message or file not meant for it
+            if disclosure.sees_event(e.action, who) and sees_event(case, actor, e.action, e.data)  # nor a trace of a message or file not meant for it
         ],
     })
     return out

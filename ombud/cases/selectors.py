@@ -3,14 +3,14 @@ import base64
 import datetime as dt
 import time
 
-from django.db.models import CharField, Func, Q
+from django.db.models import CharField, Func, Prefetch, Q
 
 from ombud.accounts.models import Role, STAFF_ROLES
 from ombud.core.errors import InvalidInput, NotFound
 from ombud.core.queries import first
 
 from . import disclosure_to_parties as disclosure
-from .models import Case
+from .models import Case, CaseEvent
 from .tickets import normalize
 
 
@@ -74,7 +74,9 @@ def get_case(*, ticket, actor, phone=""):
 def _with_detail(qs):
     # The rule set comes from the process cache (see _cached_rule_set): its JSON is large.
     return (qs.select_related("authority", "respondent", "platform", "linked_case")
-            .prefetch_related("events__authority", "attachments", "deadlines", "documents"))
+            .prefetch_related(Prefetch("events", CaseEvent.objects.select_related(
+                                  "authority", "actor_user__profile", "actor_key")),  # one query, for the timeline
+                              "attachments", "deadlines", "documents"))
 
 
 def _cached_rule_set(case):

@@ -36,12 +36,17 @@ def visible_or_404(ticket, actor):
         raise Http404 from None
 
 
-def _timeline(case, consumer):
-    events = case.events.select_related("actor_user__profile", "actor_key")
-    words = {**plain.EVENTS, **plain.TO_THE_CONSUMER} if consumer else plain.EVENTS
+def _timeline(case, actor):
+    """The case's events this actor may see, in its words (reads the prefetched events, see selectors)."""
+    from ombud.correspondence.selectors import sees_event
+
+    who = disclosure.audience(actor)
+    words = {**plain.EVENTS, **plain.TO_THE_CONSUMER} if actor.role == "consumer" else plain.EVENTS
     return [{"at": e.at, "text": words.get(e.action, e.action), "action": e.action, "article": e.article,
              "actor": plain.actor_name(e), "details": plain.details(e, case.rule_set), "data": e.data}
-            for e in events]
+            for e in case.events.all()
+            # no trace of a message not meant for them, nor what a respondent is not told
+            if disclosure.sees_event(e.action, who) and sees_event(case, actor, e.action, e.data)]
 
 
 def _clocks(case):
@@ -55,13 +60,11 @@ def _page(case, actor):
     from ombud.workflow.forms import ACTIONS
     from ombud.workflow.services import allowed_for
 
-    from ombud.correspondence.selectors import sees_event
     from ombud.correspondence.views import thread_context
 
-    timeline = [e for e in _timeline(case, consumer=actor.role == "consumer")
-                if sees_event(case, actor, e["action"], e["data"])]  # no trace of a message not meant for them
-    return {"case": case, "timeline": timeline, "clocks": _clocks(case),
-            "documents": [document_view(d) for d in case.documents.all()],
+    who = disclosure.audience(actor)
+    return {"case": case, "timeline": _timeline(case, actor), "clocks": _clocks(case),
+            "documents": [document_view(d) for d in case.documents.all() if disclosure.sees_document(d.form, who)],
             "actions": [(a, ACTIONS.get(a, a)) for a in allowed_for(case, actor)],
             "negotiations": presenters.negotiations(case), **thread_context(case, actor)}
 
@@ -294,10 +297,7 @@ def business_case(request, ticket):
     case = visible_or_404(ticket, actor)
     complainant = selectors.party_view(case, actor)
     PersonalDataView.objects.create(case=case, user=request.user, role=actor.role, where="business_case")
-    page = _page(case, actor)
-    page["timeline"] = [e for e in page["timeline"] if e["action"] not in disclosure.RESPONDENT_HIDDEN_EVENTS]
-    page["documents"] = [d for d in page["documents"] if d["form"] in disclosure.RESPONDENT_DOCUMENTS]
-    return render(request, "cases/business_case.html", {**page, "complainant": complainant})
+    return render(request, "cases/business_case.html", {**_page(case, actor), "complainant": complainant})
 
 
 @login_required
