@@ -34,6 +34,7 @@ INSTALLED_APPS = [
     "ombud.notify",
     "ombud.documents",
     "ombud.correspondence",
+    "ombud.analytics",
 ]
 
 MIDDLEWARE = [

@@ -58,7 +58,8 @@ STEPS = {
 }
 
 # Who acted, for a timeline: words for the machine's own labels, never a bare code word.
-ACTORS = {"system": _("the system"), "public": _("the public"), "import": _("bulk import")}
+ACTORS = {"system": _("the system"), "public": _("the public"), "import": _("bulk import"),
+          "synth": _("generated data")}
 
 # Art. 9 items, as stored in `missing_fields`.
 MISSING = {

@@ -450,7 +450,7 @@ def _complaint_path(rng, case):
                   (25, "verdict", {"resolved": False, "rating_handling": rng.choice([2, 3, 4]),
                                    "rating_business": rng.choice([1, 2])})]
     elif odds < 0.88:
-        steps += [(5, "withdraw", {"reason": "已与商家自行和解"})]
+        steps += [(steps[0][0] + rng.randint(1, 4), "withdraw", {"reason": "已与商家自行和解"})]  # after acceptance
     return steps
 
 

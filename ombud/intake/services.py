@@ -209,7 +209,7 @@ def _route(case, data, actor, respondent_region):
               "rule_set": case.rule_set.label if case.rule_set else None},
     )
     routed = event(
-        case, action="routed" if decision.routed else "held_for_dispatch", actor="system",
+        case, action="routed" if decision.routed else "held_for_dispatch", actor="system", at=case.received_at,
         reason=decision.reason, article=cite(case, decision.citation_key), to_status=case.status,
         data={"authority": decision.authority.code, "region": decision.region_code,
               "rule": decision.citation_key,
@@ -236,7 +236,7 @@ def _split_report(case, data, actor, received_at, rule_set, respondent, responde
     case.save(update_fields=["linked_case"])
     article = cite(case, "intake.split")
     for this, other in ((case, report), (report, case)):
-        events.append(event(this, action="split", actor=actor.who, article=article,
+        events.append(event(this, action="split", actor=actor.who, article=article, at=this.received_at,
                             reason="complaint and report in one submission are handled on separate tracks",
                             data={"linked_ticket": other.ticket, "linked_kind": other.kind}))
     return report

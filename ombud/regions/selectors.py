@@ -29,3 +29,19 @@ def search_authorities(*, q, limit=8):
         return Authority.objects.none()
     cond = Q(code__startswith=q) if q.isdigit() else Q(name__contains=q)  # the name carries the region's full name
     return Authority.objects.filter(cond, active=True).order_by("level", "code")[:limit]
+
+
+def authority_places():
+    """(authority id, province, prefecture, county) codes for every authority; a level an authority sits
+    above falls back to its parent level's code, so counting by any level loses no case."""
+    from .models import Authority
+
+    out = []
+    for pk, code, level in Authority.objects.values_list("id", "region_id", "level"):
+        if not code or level == 0:
+            out.append((pk, None, None, None))
+            continue
+        province = code[:2] + "0000"
+        prefecture = code[:4] + "00" if level >= 2 else province
+        out.append((pk, province, prefecture, code if level >= 3 else prefecture))
+    return out

@@ -1,0 +1,114 @@
+"""Figures from the analytical store. Every answer carries the `as_of` of its data.
+
+A region is a division code: "100000" for the nation, or a province, prefecture or county; the
+figures count cases handled by authorities in its subtree. Periods are local dates, end inclusive.
+"""
+import datetime as dt
+from dataclasses import dataclass, field
+
+from . import store
+
+LEVEL_COLUMN = {0: None, 1: "province", 2: "prefecture", 3: "county"}
+CHILD_COLUMN = {0: "province", 1: "prefecture", 2: "county", 3: "county"}
+
+
+@dataclass
+class Answer:
+    rows: list
+    as_of: str | None
+    meta: dict = field(default_factory=dict)
+
+
+def _level(code):
+    if code in (None, "", "100000"):
+        return 0
+    if code.endswith("0000"):
+        return 1
+    if code.endswith("00"):
+        return 2
+    return 3
+
+
+def _files(cube, start, end):
+    root = store.root() / "cube" / cube
+    months = []
+    m = dt.date(start.year, start.month, 1)
+    while m <= end:
+        path = root / f"{m:%Y-%m}.parquet"
+        if path.exists():
+            months.append(str(path))
+        m = dt.date(m.year + (m.month == 12), m.month % 12 + 1, 1)
+    return months
+
+
+def _where(region, start, end, time_column):
+    clauses, params = [], []
+    column = LEVEL_COLUMN[_level(region)]
+    if column:
+        clauses.append(f"{column} = ?")
+        params.append(region)
+    if time_column == "day":
+        clauses.append("day BETWEEN ? AND ?")
+        params += [start, end]
+    else:
+        clauses.append("month BETWEEN ? AND ?")
+        params += [f"{start:%Y-%m}", f"{end:%Y-%m}"]
+    return " AND ".join(clauses), params
+
+
+def query(cube, select, *, region="100000", start, end, group=None, extra="", extra_params=(), order=None,
+          limit=None):
+    """Run one aggregate over a cube for a region and period. Returns an Answer."""
+    files = _files(cube, start, end)
+    m = store.manifest() or {}
+    if not files:
+        return Answer([], m.get("as_of"))
+    time_column = "day" if cube == "volume" else "month"
+    where, params = _where(region, start, end, time_column)
+    sql = f"SELECT {select} FROM read_parquet({files!r}) WHERE {where} {extra}"
+    if group:
+        sql += f" GROUP BY {group}"
+    if order:
+        sql += f" ORDER BY {order}"
+    if limit:
+        sql += f" LIMIT {int(limit)}"
+    con = _connection()
+    rows = con.execute(sql, [*params, *extra_params]).fetchall()
+    return Answer(rows, m.get("as_of"))
+
+
+_con = None
+
+
+def _connection():
+    """One DuckDB connection per process, reused (cursor() gives each call its own statement state)."""
+    global _con
+    if _con is None:
+        _con = store.duck()
+    return _con.cursor()
+
+
+def totals_by_kind(*, region="100000", start, end):
+    a = query("volume", "kind, SUM(n)", region=region, start=start, end=end, group="kind", order="kind")
+    return Answer({k: int(n) for k, n in a.rows}, a.as_of)
+
+
+def by_child_region(*, region="100000", start, end):
+    child = CHILD_COLUMN[_level(region)]
+    a = query("volume", f"{child}, SUM(n)", region=region, start=start, end=end, group=child, order="2 DESC")
+    return Answer([(code, int(n)) for code, n in a.rows], a.as_of)
+
+
+def outcomes(*, region="100000", start, end, kind="complaint"):
+    """Recovered money, timeliness, ODR and satisfaction counts for one kind of case."""
+    sums = ", ".join(f"SUM({m})" for m in store.MEASURES)
+    a = query("outcome", sums, region=region, start=start, end=end, extra="AND kind = ?", extra_params=[kind])
+    values = a.rows[0] if a.rows else [None] * len(store.MEASURES)
+    return Answer(dict(zip(store.MEASURES, values)), a.as_of)
+
+
+def top_respondents(*, region="100000", start, end, limit=10):
+    a = query("respondent", "respondent_id, SUM(n) AS n", region=region, start=start, end=end,
+              extra="AND respondent_id IS NOT NULL", group="respondent_id", order="n DESC, respondent_id",
+              limit=limit)
+    return Answer([(int(r), int(n)) for r, n in a.rows], a.as_of)
