@@ -8,6 +8,7 @@ from ninja.errors import HttpError, ValidationError
 from ninja.openapi.docs import Swagger, render_template
 from ninja.renderers import BaseRenderer
 
+from ombud.analytics.api import router as analytics_router
 from ombud.businesses.api import router as businesses_router
 from ombud.cases.api import router as cases_router
 from ombud.core.errors import DomainError, InvalidInput
@@ -76,6 +77,7 @@ api.add_router("/", regions_router)
 api.add_router("/", businesses_router)
 api.add_router("/", workflow_router)
 api.add_router("/", documents_router)
+api.add_router("/", analytics_router)
 
 
 def _field(loc):

@@ -35,6 +35,7 @@ INSTALLED_APPS = [
     "ombud.documents",
     "ombud.correspondence",
     "ombud.analytics",
+    "ombud.alerts",
 ]
 
 MIDDLEWARE = [

@@ -4,6 +4,7 @@ import io
 import pytest
 from django.contrib.auth import get_user_model
 from django.core.management import call_command
+from django.test import Client
 
 from ombud.accounts.models import ApiKey, Profile, Role
 from ombud.businesses import uscc
@@ -21,8 +22,25 @@ CASES = 150
 def loaded(settings):
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]  # fast, tests only
     out, err = io.StringIO(), io.StringIO()
-    call_command("demo", cases=CASES, seed=7, stdout=out, stderr=err)
+    call_command("demo", cases=CASES, seed=7, generated=0, stdout=out, stderr=err)
     return out.getvalue()
+
+
+def test_the_demo_comes_with_a_generated_history_behind_the_dashboards(settings, tmp_path):
+    from ombud.analytics import store
+    from ombud.analytics.models import SynthRun
+
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+    settings.OMBUD_ANALYTICS_DIR = tmp_path / "store"
+    out = io.StringIO()
+    call_command("demo", cases=60, seed=7, generated=1200, stdout=out, stderr=io.StringIO())
+    assert "Generated history for the dashboards" in out.getvalue()
+    assert sorted(SynthRun.objects.values_list("year", flat=True)) == [2025, 2026]  # last year, and this year to date
+    assert len(store.manifest()["months"]) >= 22
+    client = Client()
+    client.force_login(get_user_model().objects.get(username="supervisor"))
+    page = client.get("/desk/analytics/")
+    assert page.status_code == 200 and b'data-chart="bar"' in page.content  # Shanghai's districts
 
 
 def test_staff_accounts_for_every_role(loaded):

@@ -131,23 +131,21 @@ def test_a_year_is_the_same_for_a_seed_and_resumes_after_a_stop(monkeypatch):
             "case__external_id", "at", "action", "to_status"))).encode())
         return h.hexdigest()
 
-    real_day = synth.Writer.day
-    calls = {"n": 0}
+    real_write = synth.Writer.write
 
-    def dies_on_day_100(self, d):
+    def dies_on_day_100(self, d, prepared):
         if d == 100:
             raise KeyboardInterrupt
-        calls["n"] += 1
-        return real_day(self, d)
+        return real_write(self, d, prepared)
 
-    monkeypatch.setattr(synth.Writer, "day", dies_on_day_100)
+    monkeypatch.setattr(synth.Writer, "write", dies_on_day_100)
     with pytest.raises(KeyboardInterrupt):
         synth.run(year=2023, cases=3000, seed=11, as_of=AS_OF)
     run = SynthRun.objects.get(seed=11)
     assert run.days_done == 100 and run.finished_at is None
     written = Case.objects.filter(source=synth.SOURCE).count()
     assert 0 < written < 3000
-    monkeypatch.setattr(synth.Writer, "day", real_day)
+    monkeypatch.setattr(synth.Writer, "write", real_write)
     run = synth.run(year=2023, cases=3000, seed=11, as_of=AS_OF)  # resumes at day 100
     assert run.finished_at is not None and Case.objects.filter(source=synth.SOURCE).count() == 3000
     resumed = fingerprint()
@@ -202,3 +200,15 @@ def test_the_store_refreshes_incrementally_from_the_event_watermark(settings, tm
     assert after.rows["accept_decided"] == before + 1
     assert after.as_of == store.manifest()["as_of"]
     _store_matches_tables(dt.date(2023, 1, 1), dt.date(2023, 12, 31))
+
+
+@frozen(2026, 11, 16, 10)
+def test_the_worker_keeps_the_store_fresh(settings, tmp_path):
+    from ombud.analytics.tasks import refresh_store
+
+    settings.OMBUD_ANALYTICS_DIR = tmp_path / "store"
+    assert store.lag_seconds() is None  # never built
+    synth.run(year=2023, cases=500, seed=5, as_of=AS_OF)
+    result = refresh_store.call_local()
+    assert result["cases"] == 500
+    assert store.lag_seconds() < 60

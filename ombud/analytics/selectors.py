@@ -112,3 +112,75 @@ def top_respondents(*, region="100000", start, end, limit=10):
               extra="AND respondent_id IS NOT NULL", group="respondent_id", order="n DESC, respondent_id",
               limit=limit)
     return Answer([(int(r), int(n)) for r, n in a.rows], a.as_of)
+
+
+INTERVALS = {"day": "day", "week": "week", "month": "month", "quarter": "quarter", "year": "year"}
+
+
+def series(*, region="100000", start, end, interval="month", kind=None):
+    """[(period start date, kind, n)] over the period, by `interval` (day, week, month, quarter, year)."""
+    if interval not in INTERVALS:
+        raise ValueError(f"interval must be one of {', '.join(INTERVALS)}")
+    bucket = "day" if interval == "day" else f"date_trunc('{interval}', day)::DATE"
+    extra, params = ("AND kind = ?", [kind]) if kind else ("", [])
+    a = query("volume", f"{bucket} AS period, kind, SUM(n)", region=region, start=start, end=end,
+              extra=extra, extra_params=params, group="period, kind", order="period, kind")
+    return Answer([(p, k, int(n)) for p, k, n in a.rows], a.as_of)
+
+
+def mix(*, region="100000", start, end, by="category", kind=None, category=None, issue=None):
+    """[(code, n)] by goods/service category or issue type, optionally within one category or issue."""
+    if by not in ("category", "issue"):
+        raise ValueError("by must be category or issue")
+    clauses, params = [f"AND {by} <> ''"], []
+    for column, value in (("kind", kind), ("category", category), ("issue", issue)):
+        if value:
+            clauses.append(f"AND {column} = ?")
+            params.append(value)
+    a = query("mix", f"{by}, SUM(n) AS n", region=region, start=start, end=end, extra=" ".join(clauses),
+              extra_params=params, group=by, order=f"n DESC, {by}")
+    return Answer([(code, int(n)) for code, n in a.rows], a.as_of)
+
+
+def channels(*, region="100000", start, end):
+    a = query("volume", "channel, SUM(n) AS n", region=region, start=start, end=end, group="channel",
+              order="n DESC, channel")
+    return Answer([(c, int(n)) for c, n in a.rows], a.as_of)
+
+
+def online(*, region="100000", start, end):
+    a = query("volume", "online, SUM(n)", region=region, start=start, end=end, group="online", order="online")
+    return Answer({bool(k): int(n) for k, n in a.rows}, a.as_of)
+
+
+FINISHED = ("closed", "refused", "withdrawn")
+
+
+def satisfaction(*, region="100000", start, end):
+    """Finished complaints by the consumer's rating of the handling (None: never rated, its own category),
+    and by resolved / not resolved / not said."""
+    marks = ", ".join("?" * len(FINISHED))
+    extra = f"AND kind = 'complaint' AND status IN ({marks})"
+    a = query("outcome", "rating_handling, resolved, SUM(n)", region=region, start=start, end=end, extra=extra,
+              extra_params=list(FINISHED), group="rating_handling, resolved")
+    ratings, resolved = {}, {}
+    for rating, res, n in a.rows:
+        ratings[rating] = ratings.get(rating, 0) + int(n)
+        resolved[res] = resolved.get(res, 0) + int(n)
+    return Answer({"ratings": ratings, "resolved": resolved}, a.as_of)
+
+
+def statuses(*, region="100000", start, end, kind=None):
+    extra, params = ("AND kind = ?", [kind]) if kind else ("", [])
+    a = query("outcome", "status, SUM(n) AS n", region=region, start=start, end=end, extra=extra,
+              extra_params=params, group="status", order="n DESC, status")
+    return Answer([(s, int(n)) for s, n in a.rows], a.as_of)
+
+
+def child_outcomes(*, region="100000", start, end, kind="complaint"):
+    """The outcome measures per child region (for the map and the scorecard)."""
+    child = CHILD_COLUMN[_level(region)]
+    sums = ", ".join(f"SUM({m})" for m in store.MEASURES)
+    a = query("outcome", f"{child}, {sums}", region=region, start=start, end=end, extra="AND kind = ?",
+              extra_params=[kind], group=child, order=child)
+    return Answer({row[0]: dict(zip(store.MEASURES, row[1:])) for row in a.rows}, a.as_of)

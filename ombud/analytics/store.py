@@ -106,13 +106,17 @@ def duck():
 
 def _regions_table(con):
     """authority id -> the province, prefecture and county it sits in (the leaf is its own region)."""
+    import pyarrow as pa
+
     from ombud.regions.selectors import authority_places
 
     rows = authority_places()
-    con.execute("CREATE OR REPLACE TEMP TABLE places (authority_id BIGINT, province VARCHAR, prefecture VARCHAR, "
-                "county VARCHAR)")
-    if rows:
-        con.executemany("INSERT INTO places VALUES (?, ?, ?, ?)", rows)
+    places = pa.table({"authority_id": pa.array([r[0] for r in rows], pa.int64()),
+                       **{name: pa.array([r[i] for r in rows], pa.string())
+                          for i, name in enumerate(("province", "prefecture", "county"), start=1)}})
+    con.register("places_arrow", places)
+    con.execute("CREATE OR REPLACE TEMP TABLE places AS SELECT * FROM places_arrow")
+    con.unregister("places_arrow")
 
 
 def _extract(case_filter, clock_filter, params, out):
@@ -125,8 +129,7 @@ def _extract(case_filter, clock_filter, params, out):
                               "BOOL_OR(step = 'acceptance' AND met_at IS NULL)::int")
             query = cur.cursor.mogrify(sql, params) if params else sql
             with open(out, "wb") as fh, cur.cursor.copy(f"COPY ({query}) TO STDOUT WITH (FORMAT csv)") as copy:
-                for block in copy:
-                    fh.write(block)
+                fh.writelines(copy)
             with open(out, "rb") as fh:
                 n = sum(block.count(b"\n") for block in iter(lambda: fh.read(1 << 20), b""))
             return n
@@ -161,6 +164,35 @@ def _load_csv(con, path):
         LEFT JOIN places p USING (authority_id)""")
 
 
+def _load(con, path, case_filter, clock_filter, params):
+    """Extract the selected cases into DuckDB's temp table `fresh`; returns how many."""
+    with tempfile.TemporaryDirectory(dir=path) as tmpdir:
+        out = Path(tmpdir) / "extract.csv"
+        n = _extract(case_filter, clock_filter, params, out)
+        _load_csv(con, out)
+    return n
+
+
+def _months_with_cases():
+    """(first instant, first instant of the next month) for each local month from the first case to the last."""
+    from zoneinfo import ZoneInfo
+
+    with connection.cursor() as cur:
+        cur.execute("SELECT MIN(received_at), MAX(received_at) FROM cases_case")
+        low, high = cur.fetchone()
+    if low is None:
+        return
+    tz = ZoneInfo(settings.TIME_ZONE)
+    if isinstance(low, str):  # SQLite without converters
+        low, high = (dt.datetime.fromisoformat(v).replace(tzinfo=dt.UTC) for v in (low, high))
+    low, high = low.astimezone(tz), high.astimezone(tz)
+    m = dt.datetime(low.year, low.month, 1, tzinfo=tz)
+    while m <= high:
+        nxt = dt.datetime(m.year + (m.month == 12), m.month % 12 + 1, 1, tzinfo=tz)
+        yield m, nxt
+        m = nxt
+
+
 def _write_month(con, path, month, source_sql):
     target = path / "cases" / f"{month}.parquet"
     target.parent.mkdir(parents=True, exist_ok=True)
@@ -189,7 +221,7 @@ def refresh(*, full=False, progress=None):
 def _refresh(*, full, progress):
     path = root()
     started = time.monotonic()
-    as_of = dt.datetime.now(dt.timezone.utc)
+    as_of = dt.datetime.now(dt.UTC)
     old = None if full else manifest(path)
     with connection.cursor() as cur:
         cur.execute("SELECT MAX(id) FROM cases_caseevent")
@@ -200,32 +232,39 @@ def _refresh(*, full, progress):
         return {"cases": 0, "months": [], "seconds": time.monotonic() - started, "watermark": top}
     con = duck()
     _regions_table(con)
-    with tempfile.TemporaryDirectory(dir=path) as tmpdir:
-        out = Path(tmpdir) / "extract.csv"
-        if old is None:
-            n = _extract("", "", None, out)
-        else:
-            touched = ("(SELECT DISTINCT case_id FROM cases_caseevent WHERE id > %s AND id <= %s)")
-            n = _extract(f"WHERE c.id IN {touched}", f"WHERE case_id IN {touched}", [mark, top, mark, top], out)
-        if progress:
-            progress(f"extracted {n} cases")
-        _load_csv(con, out)
-    months = [m for (m,) in con.execute("SELECT DISTINCT month FROM fresh ORDER BY 1").fetchall()]
     if old is None:
+        # A full build goes a month at a time, so its temporary files and memory stay one month's size.
+        n, months = 0, []
+        for first, after in _months_with_cases():
+            window = "WHERE c.received_at >= %s AND c.received_at < %s"
+            clocks = "WHERE case_id IN (SELECT id FROM cases_case WHERE received_at >= %s AND received_at < %s)"
+            first_, after_ = (connection.ops.adapt_datetimefield_value(v) for v in (first, after))
+            count = _load(con, path, window, clocks, [first_, after_, first_, after_])
+            if not count:
+                continue
+            n += count
+            month = f"{first:%Y-%m}"
+            months.append(month)
+            _write_month(con, path, month, "SELECT * FROM fresh")
+            if progress:
+                progress(f"month {month}: {count} cases")
         for stale in (path / "cases").glob("*.parquet") if (path / "cases").exists() else []:
             if stale.stem not in months:
                 stale.unlink()
-    for month in months:
-        existing = path / "cases" / f"{month}.parquet"
-        fresh = f"SELECT * FROM fresh WHERE month = '{month}'"
-        if old is not None and existing.exists():
-            source = (f"SELECT * FROM read_parquet('{existing}') WHERE id NOT IN (SELECT id FROM fresh) "
-                      f"UNION ALL {fresh}")
-        else:
+    else:
+        touched = "(SELECT DISTINCT case_id FROM cases_caseevent WHERE id > %s AND id <= %s)"
+        n = _load(con, path, f"WHERE c.id IN {touched}", f"WHERE case_id IN {touched}", [mark, top, mark, top])
+        months = [m for (m,) in con.execute("SELECT DISTINCT month FROM fresh ORDER BY 1").fetchall()]
+        for month in months:
+            existing = path / "cases" / f"{month}.parquet"
+            fresh = f"SELECT * FROM fresh WHERE month = '{month}'"
             source = fresh
-        _write_month(con, path, month, f"SELECT * FROM ({source})")
-        if progress:
-            progress(f"month {month} written")
+            if existing.exists():
+                source = (f"SELECT * FROM read_parquet('{existing}') WHERE id NOT IN (SELECT id FROM fresh) "
+                          f"UNION ALL {fresh}")
+            _write_month(con, path, month, f"SELECT * FROM ({source})")
+            if progress:
+                progress(f"month {month} rewritten")
     con.close()
     all_months = sorted(p.stem for p in (path / "cases").glob("*.parquet"))
     _write_manifest(path, {"watermark": top, "as_of": as_of.isoformat(), "built_at": as_of.isoformat(),
@@ -238,5 +277,5 @@ def lag_seconds(now=None):
     m = manifest()
     if not m:
         return None
-    now = now or dt.datetime.now(dt.timezone.utc)
+    now = now or dt.datetime.now(dt.UTC)
     return (now - dt.datetime.fromisoformat(m["as_of"])).total_seconds()

@@ -12,6 +12,7 @@ import datetime as dt
 import io
 import json
 import time
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from decimal import Decimal
 from zoneinfo import ZoneInfo
@@ -300,7 +301,7 @@ class Table:
             return
         for c in self.columns:
             v = values.get(c)
-            self.parts[c].append(v if isinstance(v, np.ndarray) else np.full(n, v, dtype=object))
+            self.parts[c].append(v if isinstance(v, np.ndarray) else np.array([v] * n, dtype=object))
 
     def build(self):
         return {c: (np.concatenate(p) if p else np.array([], dtype=object)) for c, p in self.parts.items()}
@@ -379,8 +380,8 @@ class Day:
         self.fines = np.full(n, -1, dtype=np.int64)
         everyone = np.arange(n)
         self.event(everyone, received, "received", "", "received", "intake.required", "received",
-                   data=np.array([json.dumps({"channel": ch, "incomplete": False, "missing_fields": [],
-                                              "rule_set": self.rs.code}) for ch in c["channel"]], dtype=object),
+                   data=_each(c["channel"], lambda ch: json.dumps({"channel": ch, "incomplete": False,
+                                                                   "missing_fields": [], "rule_set": self.rs.code})),
                    label="public")
         self._complaints(np.flatnonzero(kind == 0), received)
         self._reports(np.flatnonzero(kind == 1), received, c["anonymous"])
@@ -469,11 +470,10 @@ class Day:
         normal = ~odr
         i, t = idx[normal], base[normal]
         kinds = np.array([PATHS[k].split(":")[1] for k in path[normal]])
-        fresh = ~esc[normal]
         # the acceptance clock of an escalated case starts again at escalation (workflow.steps.escalate)
-        self._normal(i, t, kinds, self.amounts[normal], fresh)
+        self._normal(i, t, kinds, self.amounts[normal])
 
-    def _normal(self, i, t, kinds, amounts, fresh):
+    def _normal(self, i, t, kinds, amounts):
         decided = self.working(t, 1, 7, cal.ACCEPTED_LATE_SHARE, (8, 12))
         early = kinds == "withdrawn_early"
         decided[early] = t[early] + self.hours(early.sum(), 6, 96)
@@ -488,7 +488,7 @@ class Day:
         unit, days, _ = self.period("mediation")
         due = self._due_vec(a_t, unit, days)
         self.event(a_i, a_t, "accepted", "received", "accepted", "acceptance", "accepted",
-                   data=np.array([json.dumps({"mediation_due": _iso(x)}) for x in due], dtype=object))
+                   data=_each(due, lambda x: json.dumps({"mediation_due": _iso(x)})))
         # how long mediation takes: log-normal, within the period but for a stated share that overruns
         took = np.exp(self.rng.normal(np.log(cal.MEDIATION_MEDIAN_DAYS), 0.6, len(a_i))) * DAY
         ends = np.minimum(a_t + took.astype(np.int64), due - 3600)
@@ -558,8 +558,9 @@ class Day:
             good, bad = _drift(cal.RATING_RESOLVED, progress), _drift(cal.RATING_UNRESOLVED, progress)
             ratings[:, col] = np.where(resolved, rng.choice(5, len(i), p=good), rng.choice(5, len(i), p=bad)) + 1
         to = "closed" if outcome not in ("refused", "withdrawn") else outcome
-        data = np.array([json.dumps({"resolved": bool(r), "rating_handling": int(a), "rating_business": int(b),
-                                     "comment": ""}) for r, (a, b) in zip(resolved, ratings)], dtype=object)
+        key = resolved.astype(np.int64) * 100 + ratings[:, 0].astype(np.int64) * 10 + ratings[:, 1]
+        data = _each(key, lambda k: json.dumps({"resolved": bool(k // 100), "rating_handling": int(k // 10 % 10),
+                                                "rating_business": int(k % 10), "comment": ""}))
         self.event(i, t, "verdict_given", to, to, "verdict", np.where(resolved, "resolved", "not resolved"), data=data)
         self.pending.append((i, t, None, None, ("verdict", resolved, ratings)))
 
@@ -597,8 +598,7 @@ class Day:
         p_i, p_t = f_i[penalized], ends[penalized]
         fines = rng.choice([2000, 5000, 10000, 20000, 50000, 100000, 200000], len(p_i)) * 100
         self.event(p_i, p_t, "penalty_recorded", "filed", "penalized", "report.penalty", "penalty",
-                   data=np.array([json.dumps({"fines": f"{f // 100}.00", "confiscations": "0.00"}) for f in fines],
-                                 dtype=object))
+                   data=_each(fines, lambda f: json.dumps({"fines": f"{f // 100}.00", "confiscations": "0.00"})))
         self._at(p_i, p_t, status="penalized", outcome="penalized", cents=("fines", fines))
 
     def _consultations(self, idx, received):
@@ -645,6 +645,15 @@ class Day:
         np.minimum.at(next_due, clocks["case"][open_].astype(np.int64), clocks["due"][open_].astype(np.int64))
         c["next_due"] = np.where(next_due == np.iinfo(np.int64).max, NULL, next_due)
         return c, ev, clocks
+
+
+def _each(values, render):
+    """render(v) for every element, computed once per distinct value (a day has few: channels, dues, ratings)."""
+    values = np.asarray(values)
+    if not len(values):
+        return np.array([], dtype=object)
+    distinct, inverse = np.unique(values, return_inverse=True)
+    return np.array([render(v.item() if hasattr(v, "item") else v) for v in distinct], dtype=object)[inverse]
 
 
 def _drift(p, progress):
@@ -716,30 +725,36 @@ def _column(name, values):
     return pa.array(values.tolist() if isinstance(values, np.ndarray) else values)
 
 
-def _insert(cur, vendor, table, columns):
-    """Write a dict of equal-length columns: COPY of pyarrow-written CSV on PostgreSQL, executemany on SQLite."""
+def _encode(vendor, columns):
+    """A dict of equal-length columns as what the backend loads: CSV bytes (COPY) or rows (executemany)."""
     import pyarrow as pa
 
     names = list(columns)
     data = pa.table({n: _column(n, columns[n]) for n in names})
-    cols = ", ".join(names)
     if vendor == "postgresql":
         import pyarrow.csv as pacsv
 
         buf = io.BytesIO()
         pacsv.write_csv(data, buf, pacsv.WriteOptions(include_header=False, quoting_style="needed"))
-        with cur.copy(f"COPY {table} ({cols}) FROM STDIN WITH (FORMAT csv)") as copy:
-            copy.write(buf.getbuffer())
-        return
+        return names, buf.getvalue()
     for n in names:
         if n in TIMESTAMPS:
             v = np.asarray(columns[n], dtype=np.int64)
             text = np.datetime_as_string(v.astype("datetime64[s]"), unit="s")
             data = data.set_column(data.schema.get_field_index(n), n,
                                    pa.array([None if x == NULL else t.replace("T", " ") for x, t in zip(v, text)]))
-    rows = list(zip(*[data.column(n).to_pylist() for n in names]))
-    marks = ", ".join(["%s"] * len(names))
-    cur.executemany(f"INSERT INTO {table} ({cols}) VALUES ({marks})", rows)
+    return names, list(zip(*[data.column(n).to_pylist() for n in names]))
+
+
+def _insert(cur, vendor, table, encoded):
+    names, payload = encoded
+    cols = ", ".join(names)
+    if vendor == "postgresql":
+        with cur.copy(f"COPY {table} ({cols}) FROM STDIN WITH (FORMAT csv)") as copy:
+            copy.write(payload)
+    else:
+        marks = ", ".join(["%s"] * len(names))
+        cur.executemany(f"INSERT INTO {table} ({cols}) VALUES ({marks})", payload)
 
 
 class Writer:
@@ -774,55 +789,74 @@ class Writer:
             names = [r[0] for r in rows]
             where = [r[1] for r in rows]
             stamp = np.full(n, int(now.timestamp()), dtype=np.int64)
-            _insert(raw, self.vendor, "businesses_business", dict(zip(BUSINESS_COLUMNS, [
+            _insert(raw, self.vendor, "businesses_business", _encode(self.vendor, dict(zip(BUSINESS_COLUMNS, [
                 np.arange(first, first + n, dtype=np.int64), names, [name_key(x) for x in names], [r[2] for r in rows],
                 [""] * n, where, [0.9] * n, [""] * n, where, [0.9] * n, [True] * n, [True] * n, [False] * n,
                 ["[]"] * n, [""] * n, [""] * n, ["zh-hans"] * n, [r[3] for r in rows], [None] * n, ["CN"] * n,
-                stamp])))
+                stamp]))))
             self.run.business_ids = [[first, len(rows)]]
             self.run.written = {**self.run.written, "businesses": len(rows)}
             self.run.save(update_fields=["business_ids", "written"])
         self.business = np.arange(first, first + len(rows), dtype=np.int64)
 
-    def day(self, d):
-        rs = self.rule_sets[d]
-        if not self.plan.per_day[d]:  # a small year can have an empty day
-            self.run.days_done = d + 1
-            self.run.save(update_fields=["days_done"])
-            return 0
-        c, ev, clocks = Day(self.plan, d, self.place, self.pool, self.calendar, rs).build()
-        n = len(c["received"])
-        with transaction.atomic(), connection.cursor() as cur:
-            raw = cur.cursor if self.vendor == "postgresql" else cur
-            first = _ids(cur, self.vendor, "cases_case", n)
-            ids = np.arange(first, first + n, dtype=np.int64)
+    def reserve(self, d):
+        """Primary keys for day `d`'s cases, taken before the day is generated (so generation can run ahead)."""
+        n = int(self.plan.per_day[d])
+        if not n:
+            return np.array([], dtype=np.int64)
+        with connection.cursor() as cur:
             if self.vendor == "postgresql":
-                cur.execute("SET LOCAL synchronous_commit = off")  # the day and its marker land together or not at all
-                if self.skip_reference_checks:
-                    # Generated ids are known to exist; analytics.checks verifies every reference afterwards.
-                    cur.execute("SET LOCAL session_replication_role = replica")
-            _insert(raw, self.vendor, "cases_case", self._case_columns(c, ids, d, rs))
-            authority = self.place.authority[c["where"]]
-            k = ev["case"].astype(np.int64)
-            events = {"case_id": ids[k], "at": ev["at"].astype(np.int64), "action": ev["action"],
-                      "actor_label": ev["actor_label"], "from_status": ev["from_status"], "to_status": ev["to_status"],
-                      "authority_id": authority[k], "reason": ev["reason"], "article": ev["article"], "data": ev["data"]}
-            _insert(raw, self.vendor, "cases_caseevent", events)
-            k = clocks["case"].astype(np.int64)
-            m = len(k)
-            rows = {"case_id": ids[k], "step": clocks["step"], "article": clocks["article"], "unit": clocks["unit"],
-                    "days": clocks["days"].astype(np.int64), "extended": np.zeros(m, dtype=bool),
-                    "started_at": clocks["started_at"].astype(np.int64), "due": clocks["due"].astype(np.int64),
-                    "provisional": np.zeros(m, dtype=bool), "pauses": ["[]"] * m,
-                    "met_at": clocks["met_at"].astype(np.int64)}
-            _insert(raw, self.vendor, "workflow_casedeadline", rows)
-            w = dict(self.run.written)
-            for key, count in (("cases", n), ("events", len(events["at"])),
-                               ("clocks", m)):
-                w[key] = w.get(key, 0) + count
-            self.run.written, self.run.days_done = w, d + 1
+                cur.execute("SELECT nextval(pg_get_serial_sequence('cases_case', 'id')) FROM generate_series(1, %s)",
+                            [n])
+                return np.array([r[0] for r in cur.fetchall()], dtype=np.int64)
+            with transaction.atomic():
+                first = _ids(cur, self.vendor, "cases_case", n)
+            return np.arange(first, first + n, dtype=np.int64)
+
+    def prepare(self, d, ids):
+        """Day `d` generated and encoded, ready to load: touches no database (it runs in a worker thread)."""
+        if not len(ids):
+            return None
+        rs = self.rule_sets[d]
+        c, ev, clocks = Day(self.plan, d, self.place, self.pool, self.calendar, rs).build()
+        authority = self.place.authority[c["where"]]
+        k = ev["case"].astype(np.int64)
+        events = {"case_id": ids[k], "at": ev["at"].astype(np.int64), "action": ev["action"],
+                  "actor_label": ev["actor_label"], "from_status": ev["from_status"], "to_status": ev["to_status"],
+                  "authority_id": authority[k], "reason": ev["reason"], "article": ev["article"], "data": ev["data"]}
+        k = clocks["case"].astype(np.int64)
+        m = len(k)
+        rows = {"case_id": ids[k], "step": clocks["step"], "article": clocks["article"], "unit": clocks["unit"],
+                "days": clocks["days"].astype(np.int64), "extended": np.zeros(m, dtype=bool),
+                "started_at": clocks["started_at"].astype(np.int64), "due": clocks["due"].astype(np.int64),
+                "provisional": np.zeros(m, dtype=bool), "pauses": ["[]"] * m,
+                "met_at": clocks["met_at"].astype(np.int64)}
+        return {"cases_case": _encode(self.vendor, self._case_columns(c, ids, d, rs)),
+                "cases_caseevent": _encode(self.vendor, events),
+                "workflow_casedeadline": _encode(self.vendor, rows),
+                "counts": {"cases": len(ids), "events": len(events["at"]), "clocks": m}}
+
+    def write(self, d, prepared):
+        """Load one prepared day and mark it done, in one transaction."""
+        with transaction.atomic(), connection.cursor() as cur:
+            if prepared is not None:
+                raw = cur.cursor if self.vendor == "postgresql" else cur
+                if self.vendor == "postgresql":
+                    cur.execute("SET LOCAL synchronous_commit = off")  # the day and its marker land together, or neither
+                    if self.skip_reference_checks:
+                        # Generated ids are known to exist; analytics.checks verifies every reference afterwards.
+                        cur.execute("SET LOCAL session_replication_role = replica")
+                for table in ("cases_case", "cases_caseevent", "workflow_casedeadline"):
+                    _insert(raw, self.vendor, table, prepared[table])
+                w = dict(self.run.written)
+                for key, count in prepared["counts"].items():
+                    w[key] = w.get(key, 0) + count
+                self.run.written = w
+            self.run.days_done = d + 1
             self.run.save(update_fields=["written", "days_done"])
-        return n
+
+    def day(self, d):
+        self.write(d, self.prepare(d, self.reserve(d)))
 
     def _case_columns(self, c, ids, d, rs):
         p = self.plan
@@ -884,8 +918,48 @@ class Writer:
         }
 
 
-def run(*, year, cases, seed, as_of=None, progress=None):
-    """Generate (or resume) a year. `progress(done_days, total_days, stats)` is called after each day."""
+LOADED_TABLES = ("cases_case", "cases_caseevent", "workflow_casedeadline")
+
+
+def _drop_secondary_indexes(run_):
+    """PostgreSQL: drop the non-unique indexes of the loaded tables, remembering them on the run (so even a
+    resumed run rebuilds them). Unique indexes stay: they are what keeps tickets and clocks unique."""
+    with connection.cursor() as cur:
+        cur.execute("SELECT indexname, indexdef FROM pg_indexes WHERE tablename = ANY(%s) "
+                    "AND indexdef NOT LIKE 'CREATE UNIQUE %%'", [list(LOADED_TABLES)])
+        found = cur.fetchall()
+        known = {name for name, _ in run_.written.get("deferred_indexes", [])}
+        deferred = run_.written.get("deferred_indexes", []) + [[n, d] for n, d in found if n not in known]
+        run_.written = {**run_.written, "deferred_indexes": deferred}
+        run_.save(update_fields=["written"])
+        for name, _ in found:
+            cur.execute(f'DROP INDEX IF EXISTS "{name}"')
+
+
+def _rebuild_indexes(run_, progress=None):
+    deferred = run_.written.get("deferred_indexes", [])
+    started = time.monotonic()
+    with connection.cursor() as cur:
+        cur.execute("SET maintenance_work_mem = '1GB'")
+        cur.execute("SET max_parallel_maintenance_workers = 2")
+        for name, definition in deferred:
+            cur.execute(definition.replace("CREATE INDEX ", "CREATE INDEX IF NOT EXISTS ", 1))
+            if progress:
+                progress(f"index {name} rebuilt")
+        for table in LOADED_TABLES:
+            cur.execute(f"ANALYZE {table}")
+    w = {k: v for k, v in run_.written.items() if k != "deferred_indexes"}
+    if deferred:
+        w["index_seconds"] = round(w.get("index_seconds", 0) + time.monotonic() - started, 1)
+    run_.written = w
+    run_.save(update_fields=["written"])
+
+
+def run(*, year, cases, seed, as_of=None, progress=None, defer_indexes=False, say=None):
+    """Generate (or resume) a year. `progress(done_days, total_days, stats)` is called after each day.
+
+    `defer_indexes` (PostgreSQL): drop the tables' non-unique indexes for the load and build them after,
+    which is how a bulk load into a large table is done; they are rebuilt even if the load stops."""
     from .models import SynthRun
 
     now = timezone.now()
@@ -893,21 +967,34 @@ def run(*, year, cases, seed, as_of=None, progress=None):
         as_of = min(now, dt.datetime(year + 1, 4, 1, tzinfo=CST))  # a past year: its cases have finished
     place = places()
     pool_ = pool(place, cases, seed)
-    run_, created = SynthRun.objects.get_or_create(year=year, seed=seed, cases=cases, defaults={"as_of": as_of})
+    run_, _created = SynthRun.objects.get_or_create(year=year, seed=seed, cases=cases, defaults={"as_of": as_of})
     writer = Writer(run_, place, pool_)
-    last = min(len(writer.plan.days), (local_day(int(run_.as_of.timestamp())) - (writer.plan.days[0] - dt.date(1970, 1, 1)).days))
+    first_day = (writer.plan.days[0] - dt.date(1970, 1, 1)).days
+    last = min(len(writer.plan.days), local_day(int(run_.as_of.timestamp())) - first_day)  # days before as_of
     run_.days = len(writer.plan.days)
     run_.save(update_fields=["days"])
     started = time.monotonic()
     if not run_.business_ids:
         writer.businesses()
-    for d in range(run_.days_done, len(writer.plan.days)):
-        if d >= last:
-            break  # days after as_of are not generated yet
-        writer.day(d)
-        run_.seconds += 0  # kept per day below
-        if progress:
-            progress(d + 1, len(writer.plan.days), run_.written, time.monotonic() - started)
+    days = list(range(run_.days_done, last))
+    deferring = (defer_indexes or run_.written.get("deferred_indexes")) and connection.vendor == "postgresql"
+    if deferring and days:
+        _drop_secondary_indexes(run_)
+    try:
+        # One day ahead: while PostgreSQL loads day d, a worker thread generates day d+1 (numpy, pyarrow and
+        # psycopg's COPY all release the GIL for most of their work).
+        with ThreadPoolExecutor(1) as ahead:
+            upcoming = ahead.submit(writer.prepare, days[0], writer.reserve(days[0])) if days else None
+            for j, d in enumerate(days):
+                prepared = upcoming.result()
+                if j + 1 < len(days):
+                    upcoming = ahead.submit(writer.prepare, days[j + 1], writer.reserve(days[j + 1]))
+                writer.write(d, prepared)
+                if progress:
+                    progress(d + 1, len(writer.plan.days), run_.written, time.monotonic() - started)
+    finally:
+        if deferring:
+            _rebuild_indexes(run_, say)
     run_.seconds = (run_.seconds or 0) + time.monotonic() - started
     if run_.days_done >= min(last, len(writer.plan.days)):
         run_.finished_at = timezone.now()

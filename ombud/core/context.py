@@ -4,13 +4,16 @@ from django.utils.translation import gettext_lazy as _
 
 NAV = {
     "": [("public:complaint", _("File a complaint")), ("public:report", _("Report a violation")),
-         ("public:track", _("Track a case"))],
+         ("public:track", _("Track a case")), ("alerts:public-warnings", _("Consumer warnings"))],
     "consumer": [("public:complaint", _("File a complaint")), ("public:report", _("Report a violation")),
                  ("public:mine", _("My cases"))],
     "operator": [("desk:console", _("Hotline console")), ("desk:queue", _("Queue"))],
     "handler": [("desk:queue", _("Queue")), ("desk:console", _("Hotline console"))],
-    "supervisor": [("desk:overview", _("Overview")), ("desk:queue", _("Queue"))],
-    "admin": [("desk:overview", _("Overview")), ("desk:queue", _("Queue")), ("admin:index", _("Administration"))],
+    "supervisor": [("desk:overview", _("Overview")), ("analytics:dashboard", _("Analytics")), ("alerts:queue", _("Alerts")),
+                   ("desk:queue", _("Queue"))],
+    "admin": [("desk:overview", _("Overview")), ("analytics:dashboard", _("Analytics")), ("alerts:queue", _("Alerts")),
+              ("desk:queue", _("Queue")),
+              ("admin:index", _("Administration"))],
     "business": [("business:cases", _("Complaints"))],
 }
 

@@ -248,6 +248,25 @@ def _reporter(progress, out):
     return say
 
 
+def generated_history(cases, *, seed=2026, progress=True, out=None):
+    """A calibrated case history for the dashboards (`ombud synth`): last year in full and this year to
+    date, `cases` in all, then the analytical store built from it. Returns a one-line summary."""
+    from django.utils import timezone
+
+    from ombud.analytics import store, synth
+
+    say = _reporter(progress, out)
+    this_year = timezone.localdate().year
+    written = 0
+    for year, share in ((this_year - 1, 0.45), (this_year, 0.55)):
+        run = synth.run(year=year, cases=max(1, round(cases * share)), seed=seed, as_of=timezone.now())
+        written += run.written.get("cases", 0)
+        say(f"generated {run.written.get('cases', 0)} cases for {year}")
+    result = store.refresh(full=True)
+    say(f"analytical store built: {len(result['months'])} months")
+    return f"{written} cases over {this_year - 1}–{this_year}, analytical store built ({len(result['months'])} months)"
+
+
 def is_loaded():
     return get_user_model().objects.filter(username=MARKER_USERNAME).exists()
 

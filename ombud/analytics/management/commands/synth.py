@@ -16,9 +16,11 @@ class Command(BaseCommand):
         parser.add_argument("--seed", type=int, default=12315)
         parser.add_argument("--as-of", help="the snapshot moment (ISO 8601); default: 1 April of the next year, "
                                             "or now if earlier")
+        parser.add_argument("--defer-indexes", action="store_true",
+                            help="PostgreSQL: drop the case tables' non-unique indexes for the load, rebuild after")
         parser.add_argument("--no-progress", action="store_true")
 
-    def handle(self, *args, year, cases, scale, seed, as_of, no_progress, **opts):
+    def handle(self, *args, year, cases, scale, seed, as_of, no_progress, defer_indexes, **opts):
         published = calibration.YEARS.get(year, calibration.YEARS[2023])
         if cases is None:
             if not 0 < scale <= 1:
@@ -48,7 +50,8 @@ class Command(BaseCommand):
             bar.refresh()
 
         try:
-            run = synth.run(year=year, cases=cases, seed=seed, as_of=moment, progress=progress if bar else None)
+            run = synth.run(year=year, cases=cases, seed=seed, as_of=moment, progress=progress if bar else None,
+                            defer_indexes=defer_indexes, say=lambda text: self.stderr.write(text))
         except ValueError as exc:
             raise CommandError(str(exc)) from exc
         finally:
@@ -58,4 +61,5 @@ class Command(BaseCommand):
         state = "finished" if run.finished_at else f"stopped after day {run.days_done} of {run.days}"
         self.stdout.write(self.style.SUCCESS(
             f"{year}: {w.get('cases', 0):,} cases, {w.get('events', 0):,} events, {w.get('clocks', 0):,} clocks, "
-            f"{w.get('businesses', 0):,} businesses; {state}; {run.seconds:.1f} s in all"))
+            f"{w.get('businesses', 0):,} businesses; {state}; {run.seconds:.1f} s in all"
+            + (f" (of which {w['index_seconds']} s building indexes)" if "index_seconds" in w else "")))

@@ -9,9 +9,11 @@ class Command(BaseCommand):
     def add_arguments(self, parser):
         parser.add_argument("--cases", type=int, default=3000, help="how many cases to submit (default 3000)")
         parser.add_argument("--seed", type=int, default=2026, help="random seed, for a reproducible dataset")
+        parser.add_argument("--generated", type=int, help="cases in the generated history behind the dashboards, "
+                            "last year and this year to date (default 10 × --cases; 0: none)")
         parser.add_argument("--no-progress", action="store_true", help="no progress bar on stderr")
 
-    def handle(self, *args, cases, seed, no_progress, **opts):
+    def handle(self, *args, cases, seed, no_progress, generated=None, **opts):
         if cases < 0:
             raise CommandError("--cases must be 0 or more")
         if demo.is_loaded():
@@ -21,6 +23,10 @@ class Command(BaseCommand):
         if not result.loaded:
             self.stdout.write("Demo data is already loaded; nothing to do.")
             return
+        generated = 10 * cases if generated is None else generated
+        if generated > 0:
+            history = demo.generated_history(generated, seed=seed, progress=not no_progress, out=self.stderr._out)
+            self.stdout.write(f"Generated history for the dashboards: {history}")
         c = result.counts
         self.stdout.write(self.style.SUCCESS(
             f"Demo data loaded in {result.seconds:.1f} s: {c['businesses']} businesses; "
