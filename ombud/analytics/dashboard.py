@@ -218,8 +218,8 @@ def _panel(key, title, chart, data, header, rows, *, height=320, note=""):
 
 def _volume(scope):
     now = selectors.series(region=scope.region, start=scope.start, end=scope.end, interval=scope.interval).rows
-    p_start, _p_end = scope.previous
-    then = selectors.series(region=scope.region, start=p_start, end=scope.previous[1], interval=scope.interval).rows
+    p_start, p_end = scope.previous
+    then = selectors.series(region=scope.region, start=p_start, end=p_end, interval=scope.interval).rows
     periods = sorted({p for p, _k, _n in now})
     index = {p: i for i, p in enumerate(periods)}
     series, rows = [], []

@@ -319,7 +319,7 @@ class Day:
         self.rng = np.random.default_rng([p.seed, p.year, 100 + d])
         self.events = Table(EVENT_COLUMNS)
         self.clocks = Table(CLOCK_COLUMNS)
-        self.pending = []  # (cases, times, status, outcome, extra): what each event sets, applied at the cut
+        self.pending = []  # (cases, times, outcome, extra): what each event sets on the case, applied at the cut
 
     # articles and periods come from the rule set, as the services take them
     def cite(self, key):
@@ -336,8 +336,7 @@ class Day:
 
     def clock(self, idx, step, started, met):
         unit, days, article = self.period(step)
-        due = np.array([self.cal.due(int(t), unit, days) for t in started], dtype=np.int64) if len(idx) < 8 else \
-            self._due_vec(started, unit, days)
+        due = self._due_vec(started, unit, days)
         self.clocks.add(len(idx), case=idx, step=step, article=article, unit=unit, days=days, started_at=started,
                         due=due, met_at=met)
         return due
@@ -461,7 +460,6 @@ class Day:
             failed = self.working(f_t, 6, 10)
             self.clock(f_i, "odr", f_t, failed)
             self.event(f_i, failed, "odr_failed", "odr", "odr_failed", "odr", "协商未果")
-            self._at(f_i, failed, status="odr_failed")
             go = esc[lane][~settled]
             e_i, e_t = f_i[go], failed[go] + self.hours(go.sum(), 20, 120)
             self.event(e_i, e_t, "escalated", "odr_failed", "received", "odr.escalation",
@@ -480,9 +478,9 @@ class Day:
         self.clock(i, "acceptance", t, decided)
         ref = kinds == "refused"
         self.event(i[ref], decided[ref], "refused", "received", "refused", "refusal", "经审查不符合受理条件")
-        self._finish(i[ref], decided[ref], "refused", status="refused")
+        self._finish(i[ref], decided[ref], "refused")
         self.event(i[early], decided[early], "withdrawn", "received", "withdrawn", "withdrawal", "已与商家自行和解")
-        self._finish(i[early], decided[early], "withdrawn", status="withdrawn")
+        self._finish(i[early], decided[early], "withdrawn")
         acc = ~(ref | early)
         a_i, a_t, a_k, a_amount = i[acc], decided[acc], kinds[acc], amounts[acc]
         unit, days, _ = self.period("mediation")
@@ -506,7 +504,7 @@ class Day:
         ag = a_k == "agreed"
         self.event(a_i[ag], ends[ag], "agreement_reached", "mediating", "agreed", "agreement", "agreement reached",
                    data=_amount_json(a_amount[ag], document=True))
-        self._at(a_i[ag], ends[ag], status="agreed", outcome="agreement", cents=a_amount[ag])
+        self._at(a_i[ag], ends[ag], outcome="agreement", cents=a_amount[ag])
         closed = ends[ag] + self.hours(ag.sum(), 1, 48)
         self.event(a_i[ag], closed, "closed", "agreed", "closed", "closure", "closed")
         self._finish(a_i[ag], closed, "agreement", a_amount[ag])
@@ -514,7 +512,7 @@ class Day:
         self.event(a_i[te], ends[te], "mediation_terminated", "mediating", "terminated", "termination", "调解终止")
         tt = ta | te
         t_i, t_t = a_i[tt], ends[tt]
-        self._at(t_i, t_t, status="terminated", outcome="terminated")
+        self._at(t_i, t_t, outcome="terminated")
         served = self.working(t_t, 1, 7, cal.SERVED_LATE_SHARE, (8, 10))
         self.clock(t_i, "termination_notice", t_t, served)
         self.event(t_i, served, "termination_served", "terminated", "terminated", "termination.notice", "served")
@@ -524,7 +522,7 @@ class Day:
         wm = a_k == "withdrawn_in_mediation"
         gone = started[wm] + self.hours(wm.sum(), 24, 360)
         self.event(a_i[wm], gone, "withdrawn", "mediating", "withdrawn", "withdrawal", "已与商家自行和解")
-        self._finish(a_i[wm], gone, "withdrawn", status="withdrawn")
+        self._finish(a_i[wm], gone, "withdrawn")
 
     def _amounts(self, path):
         """Cents recovered per complaint: the day's planned total over its recovering paths, log-normal."""
@@ -537,13 +535,13 @@ class Day:
             out[np.flatnonzero(rec)[np.argmax(out[rec])]] += short
         return out
 
-    def _at(self, i, t, *, status=None, outcome=None, cents=None):
+    def _at(self, i, t, *, outcome=None, cents=None):
         """Record what an event sets, with its time (the cut at as_of looks at it)."""
-        self.pending.append((i, t, status, outcome, cents))
+        self.pending.append((i, t, outcome, cents))
 
-    def _finish(self, i, t, outcome, cents=None, status="closed"):
-        self._at(i, t, status=status, outcome=outcome, cents=cents)
-        self.pending.append((i, t, None, None, "closed"))
+    def _finish(self, i, t, outcome, cents=None):
+        self._at(i, t, outcome=outcome, cents=cents)
+        self.pending.append((i, t, None, "closed"))
         if len(i):
             self._verdicts(i, t, outcome)
 
@@ -562,7 +560,7 @@ class Day:
         data = _each(key, lambda k: json.dumps({"resolved": bool(k // 100), "rating_handling": int(k // 10 % 10),
                                                 "rating_business": int(k % 10), "comment": ""}))
         self.event(i, t, "verdict_given", to, to, "verdict", np.where(resolved, "resolved", "not resolved"), data=data)
-        self.pending.append((i, t, None, None, ("verdict", resolved, ratings)))
+        self.pending.append((i, t, None, ("verdict", resolved, ratings)))
 
     # -- reports and consultations ------------------------------------------------------------------
     def _reports(self, idx, received, anonymous):
@@ -576,11 +574,10 @@ class Day:
         named = ~anonymous[idx]
         f_i, f_t = idx[filed], decided[filed]
         self.event(f_i, f_t, "case_filed", "received", "filed", "report.filing", "case filed")
-        self._at(f_i, f_t, status="filed")
         n_i, n_t = idx[~filed], decided[~filed]
         self.event(n_i, n_t, "case_not_filed", "received", "not_filed", "report.filing", "经核查，线索不足")
-        self._at(n_i, n_t, status="not_filed", outcome="not_filed")
-        told = named & np.ones(len(idx), dtype=bool)
+        self._at(n_i, n_t, outcome="not_filed")
+        told = named
         for sel, status in ((filed & told, "filed"), (~filed & told, "not_filed")):
             s_i, s_t = idx[sel], decided[sel]
             notified = self.working(s_t, 1, 5, 0.03, (6, 8))
@@ -590,8 +587,7 @@ class Day:
                 decided[sel] = notified
         closed = decided[~filed] + self.hours((~filed).sum(), 1, 72)
         self.event(n_i, closed, "closed", "not_filed", "closed", "report.closure", "closed")
-        self._at(n_i, closed, status="closed")
-        self.pending.append((n_i, closed, None, None, "closed"))
+        self.pending.append((n_i, closed, None, "closed"))
         penalized = rng.random(len(f_i)) < cal.PENALIZED_SHARE
         ends = f_t + self.hours(len(f_i), 20 * 24, 85 * 24)
         self.clock(f_i, "case_decision", f_t, np.where(penalized, ends, NULL))
@@ -599,20 +595,20 @@ class Day:
         fines = rng.choice([2000, 5000, 10000, 20000, 50000, 100000, 200000], len(p_i)) * 100
         self.event(p_i, p_t, "penalty_recorded", "filed", "penalized", "report.penalty", "penalty",
                    data=_each(fines, lambda f: json.dumps({"fines": f"{f // 100}.00", "confiscations": "0.00"})))
-        self._at(p_i, p_t, status="penalized", outcome="penalized", cents=("fines", fines))
+        self._at(p_i, p_t, outcome="penalized", cents=("fines", fines))
 
     def _consultations(self, idx, received):
         t = received[idx]
         done = t + self.hours(len(idx), 0.5, 48)
         self.event(idx, done, "answered", "received", "closed", "consultation.answer", "已解答相关规定和维权途径。")
-        self._at(idx, done, status="closed", outcome="answered")
-        self.pending.append((idx, done, None, None, "closed"))
+        self._at(idx, done, outcome="answered")
+        self.pending.append((idx, done, None, "closed"))
 
     # -- the snapshot at as_of -----------------------------------------------------------------------
     def _cut(self, c):
         as_of = self.p.as_of
         n = len(c["received"])
-        for i, t, _status, outcome, extra in self.pending:
+        for i, t, outcome, extra in self.pending:
             keep = t <= as_of
             i, t = i[keep], t[keep]
             if outcome is not None:
