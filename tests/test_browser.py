@@ -72,6 +72,13 @@ def _page(browser, live_server, language):
     return page
 
 
+def _type_business(page, name):
+    """Type a business name and wait for the typeahead's answer: the list (or the no-match hint) that
+    appears below the field moves the Next button, and a click racing it can land on the list."""
+    page.fill("#f-respondent_name", name)
+    page.wait_for_selector("#suggestions > *")
+
+
 def _sign_in(page, username):
     page.goto(page.base + "/accounts/login/")
     page.fill("#id_username", username)
@@ -209,7 +216,7 @@ def test_anonymous_report(browser, live_server, shots, language):
 
     page = _page(browser, live_server, language)
     page.goto(page.base + "/report/")
-    page.fill("#f-respondent_name", "某无照小店")
+    _type_business(page, "某无照小店")
     page.click("fieldset[data-step='1'] [data-next]")
     page.select_option("#f-violation_type", "unlicensed")
     page.fill("#f-conduct_address", "上海市浦东新区张江路1号")

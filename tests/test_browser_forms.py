@@ -5,7 +5,7 @@ import os
 
 import pytest
 
-from .test_browser import CHROMIUM, _page, _sign_in, _user, browser  # noqa: F401  (a fixture)
+from .test_browser import CHROMIUM, _page, _sign_in, _type_business, _user, browser  # noqa: F401  (a fixture)
 
 pytestmark = [pytest.mark.django_db(transaction=True),
               pytest.mark.skipif(not os.path.exists(CHROMIUM) and os.environ.get("OMBUD_TEST_BROWSER") != "require",
@@ -24,7 +24,7 @@ def test_an_invalid_email_on_step_3_is_shown_and_focused_when_sending_on_step_4(
     page = _page(browser, live_server, language)
     page.goto(page.base + "/complaint/")
     assert _visible_step(page) == ["1"]
-    page.fill("#f-respondent_name", "上海浦东某家电店")
+    _type_business(page, "上海浦东某家电店")
     page.fill("#f-respondent_address", "上海市浦东新区张江路100号")
     page.click("fieldset[data-step='1'] [data-next]")
     page.fill("#f-request", "退货并退款")
@@ -51,7 +51,7 @@ def test_an_invalid_email_on_step_3_is_shown_and_focused_when_sending_on_step_4(
 def test_a_missing_art9_field_takes_the_person_to_its_step(browser, live_server):
     page = _page(browser, live_server, "en")
     page.goto(page.base + "/complaint/")
-    page.fill("#f-respondent_name", "上海浦东某家电店")
+    _type_business(page, "上海浦东某家电店")
     page.fill("#f-respondent_address", "上海市浦东新区张江路100号")
     page.click("fieldset[data-step='1'] [data-next]")
     page.click("fieldset[data-step='2'] [data-next]")
@@ -79,7 +79,7 @@ def test_anonymous_tick_hides_name_phone_and_address(browser, live_server):
     page.check("#f-anonymous")
     page.click("fieldset[data-step='3'] [data-prev]")
     page.click("fieldset[data-step='2'] [data-prev]")
-    page.fill("#f-respondent_name", "某无照小店")
+    _type_business(page, "某无照小店")
     page.click("fieldset[data-step='1'] [data-next]")
     page.fill("#f-facts", "无照经营")
     page.click("fieldset[data-step='2'] [data-next]")
@@ -111,7 +111,7 @@ def test_console_saved_ticket_opens_the_case(browser, live_server):
     page.goto(page.base + "/desk/console/")
     page.fill("#f-complainant_name", "王五")
     page.fill("#f-complainant_phone", "13700137000")
-    page.fill("#f-respondent_name", "上海浦东某家电店")
+    _type_business(page, "上海浦东某家电店")
     page.fill("#f-respondent_address", "上海市浦东新区张江路100号")
     page.fill("#f-request", "退款")
     page.fill("#f-facts", "冰箱不制冷")
