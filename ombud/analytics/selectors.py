@@ -4,6 +4,7 @@ A region is a division code: "100000" for the nation, or a province, prefecture 
 figures count cases handled by authorities in its subtree. Periods are local dates, end inclusive.
 """
 import datetime as dt
+import re
 from dataclasses import dataclass, field
 
 from . import store
@@ -56,14 +57,26 @@ def _where(region, start, end, time_column):
     return " AND ".join(clauses), params
 
 
+def _grain(cube, region, *texts):
+    """The coarsest copy of `cube` (store.GRAINS) that holds the region columns the query filters or groups on."""
+    need = {LEVEL_COLUMN[_level(region)]} - {None}
+    need |= {c for c in store.REGION if re.search(rf"\b{c}\b", " ".join(texts))}
+    for grain, kept in store.GRAINS.items():  # coarsest first
+        if need <= set(kept) and (store.root() / "cube" / f"{cube}@{grain}").is_dir():
+            return f"{cube}@{grain}"
+    return cube
+
+
 def query(cube, select, *, region="100000", start, end, group=None, extra="", extra_params=(), order=None,
           limit=None):
     """Run one aggregate over a cube for a region and period. Returns an Answer."""
+    if "@" not in cube:
+        cube = _grain(cube, region, select, group or "", extra, order or "")
     files = _files(cube, start, end)
     m = store.manifest() or {}
     if not files:
         return Answer([], m.get("as_of"))
-    time_column = "day" if cube == "volume" else "month"
+    time_column = "day" if cube.split("@")[0] == "volume" else "month"
     where, params = _where(region, start, end, time_column)
     sql = f"SELECT {select} FROM read_parquet({files!r}) WHERE {where} {extra}"
     if group:
@@ -108,10 +121,46 @@ def outcomes(*, region="100000", start, end, kind="complaint"):
 
 
 def top_respondents(*, region="100000", start, end, limit=10):
+    """[(respondent id, n)], the busiest first. For the nation and a province the answer comes from the
+    monthly top lists (store.TOP_CUTS) when they prove it exact; otherwise from the whole rollup."""
+    cut = {0: "nation", 1: "province"}.get(_level(region))
+    if cut:
+        proven = _top_from_cut(f"respondent_top@{cut}", region, start, end, limit)
+        if proven is not None:
+            return proven
     a = query("respondent", "respondent_id, SUM(n) AS n", region=region, start=start, end=end,
               extra="AND respondent_id IS NOT NULL", group="respondent_id", order="n DESC, respondent_id",
               limit=limit)
     return Answer([(int(r), int(n)) for r, n in a.rows], a.as_of)
+
+
+def _top_from_cut(cube, region, start, end, limit):
+    """Each month's file keeps the respondents above its `floor` (the most any left-out one had). Summing
+    the kept counts gives a lower bound per respondent; adding the floors of the months it was left out of
+    gives an upper bound. The top `limit` is exact when each of them was kept in every month (bounds
+    equal) and every other respondent's upper bound is below the last one's count."""
+    files, full = _files(cube, start, end), _files(cube.split("_top@")[0], start, end)
+    if not files or len(files) != len(full):
+        return None
+    where, params = _where(region, start, end, "month")
+    m = store.manifest() or {}
+    rows = _connection().execute(f"""
+        WITH t AS (SELECT * FROM read_parquet({files!r}) WHERE {where}),
+        f AS (SELECT SUM(floor) AS floors FROM (SELECT month, ANY_VALUE(floor) AS floor FROM t GROUP BY month))
+        SELECT respondent_id, SUM(n) AS low, ANY_VALUE(f.floors) - SUM(floor) AS missing, ANY_VALUE(f.floors)
+        FROM t, f GROUP BY respondent_id ORDER BY low DESC, respondent_id""", params).fetchall()
+    if not rows:
+        return None
+    floors = rows[0][3] or 0
+    top, rest = rows[:limit], rows[limit:]
+    if any(missing for _, _, missing, _ in top):
+        return None
+    others = max([floors, *(low + missing for _, low, missing, _ in rest)])
+    if len(top) < limit and floors:  # fewer kept than asked, and some were left out
+        return None
+    if top and others >= top[-1][1]:  # someone left out might have as many (a tie is not proven either)
+        return None
+    return Answer([(int(r), int(n)) for r, n, _, _ in top], m.get("as_of"), {"method": "monthly top lists"})
 
 
 INTERVALS = {"day": "day", "week": "week", "month": "month", "quarter": "quarter", "year": "year"}

@@ -74,6 +74,14 @@ CUBES = {
                 list(MEASURES)),
     "respondent": (["month", "province", "prefecture", "county", "respondent_id"], ["n"]),
 }
+# Coarser copies of every cube, summed from it: a nation or province query reads a few thousand rows
+# instead of one per county. selectors.query picks the coarsest that holds the columns it needs.
+GRAINS = {"province": ["province"], "prefecture": ["province", "prefecture"]}
+# The busiest respondents of each month, for the nation and per province, with `floor`: the most any
+# respondent left out had. selectors.top_respondents proves its top-N from these or falls back.
+TOP_KEPT = 1000
+TOP_CUTS = {"nation": [], "province": ["province"]}
+VERSION = 2  # of the layout; a store of another version is rebuilt in full
 _lock = threading.Lock()
 
 
@@ -202,14 +210,34 @@ def _write_month(con, path, month, source_sql):
     os.replace(tmp, target)
     for name, (keys, measures) in CUBES.items():
         out = path / "cube" / name / f"{month}.parquet"
-        out.parent.mkdir(parents=True, exist_ok=True)
-        tmp = out.with_suffix(f".{os.getpid()}.tmp")
         select = ", ".join(keys + [f"{MEASURES[m]} AS {m}" for m in measures])
         group = ", ".join(keys)
-        con.execute(f"COPY (SELECT {select} FROM read_parquet('{target}') GROUP BY {group} "
-                    f"ORDER BY {', '.join(k for k in keys if k in REGION) or group}) TO '{tmp}' "
-                    "(FORMAT parquet, COMPRESSION zstd)")
-        os.replace(tmp, out)
+        _copy(con, f"SELECT {select} FROM read_parquet('{target}') GROUP BY {group} "
+                   f"ORDER BY {', '.join(k for k in keys if k in REGION) or group}", out)
+        for grain, kept in GRAINS.items():
+            coarse = [k for k in keys if k not in REGION or k in kept]
+            _copy(con, f"SELECT {', '.join(coarse + [f'SUM({m}) AS {m}' for m in measures])} "
+                       f"FROM read_parquet('{out}') GROUP BY ALL ORDER BY {', '.join(kept)}",
+                  path / "cube" / f"{name}@{grain}" / f"{month}.parquet")
+    full = path / "cube" / "respondent" / f"{month}.parquet"
+    for cut, kept in TOP_CUTS.items():
+        part = ", ".join(["month", *kept])
+        _copy(con, f"""
+            WITH r AS (SELECT {part}, respondent_id, SUM(n) AS n FROM read_parquet('{full}')
+                       WHERE respondent_id IS NOT NULL GROUP BY ALL),
+            ranked AS (SELECT *, rank() OVER (PARTITION BY {part} ORDER BY n DESC) AS rk FROM r),
+            floors AS (SELECT {part}, COALESCE(MAX(n) FILTER (WHERE rk > {TOP_KEPT}), 0) AS floor
+                       FROM ranked GROUP BY ALL)
+            SELECT {', '.join(f'ranked.{k}' for k in ['month', *kept])}, respondent_id, n, floor
+            FROM ranked JOIN floors USING ({part}) WHERE rk <= {TOP_KEPT} ORDER BY {part}, n DESC""",
+              path / "cube" / f"respondent_top@{cut}" / f"{month}.parquet")
+
+
+def _copy(con, sql, out):
+    out.parent.mkdir(parents=True, exist_ok=True)
+    tmp = out.with_suffix(f".{os.getpid()}.tmp")
+    con.execute(f"COPY ({sql}) TO '{tmp}' (FORMAT parquet, COMPRESSION zstd)")
+    os.replace(tmp, out)
 
 
 def refresh(*, full=False, progress=None):
@@ -223,6 +251,8 @@ def _refresh(*, full, progress):
     started = time.monotonic()
     as_of = dt.datetime.now(dt.UTC)
     old = None if full else manifest(path)
+    if old and old.get("version") != VERSION:
+        old = None  # an older layout: rebuild
     with connection.cursor() as cur:
         cur.execute("SELECT MAX(id) FROM cases_caseevent")
         top = cur.fetchone()[0] or 0
@@ -248,7 +278,7 @@ def _refresh(*, full, progress):
             _write_month(con, path, month, "SELECT * FROM fresh")
             if progress:
                 progress(f"month {month}: {count} cases")
-        for stale in (path / "cases").glob("*.parquet") if (path / "cases").exists() else []:
+        for stale in [*path.glob("cases/*.parquet"), *path.glob("cube/*/*.parquet")]:
             if stale.stem not in months:
                 stale.unlink()
     else:
@@ -268,7 +298,7 @@ def _refresh(*, full, progress):
     con.close()
     all_months = sorted(p.stem for p in (path / "cases").glob("*.parquet"))
     _write_manifest(path, {"watermark": top, "as_of": as_of.isoformat(), "built_at": as_of.isoformat(),
-                           "months": all_months, "version": 1})
+                           "months": all_months, "version": VERSION})
     return {"cases": n, "months": months, "seconds": time.monotonic() - started, "watermark": top}
 
 
