@@ -36,6 +36,7 @@ INSTALLED_APPS = [
     "ombud.correspondence",
     "ombud.analytics",
     "ombud.alerts",
+    "ombud.commitments",
 ]
 
 MIDDLEWARE = [

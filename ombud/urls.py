@@ -61,6 +61,7 @@ urlpatterns = [
     path("desk/analytics/", include("ombud.analytics.urls")),
     path("business/", include(business)),
     path("", include("ombud.alerts.urls")),
+    path("", include("ombud.commitments.urls")),
     path("admin/", admin.site.urls),
     path("api/v1/", api.urls),
     path("api/docs", views.api_docs_redirect),
