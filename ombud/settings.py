@@ -37,6 +37,7 @@ INSTALLED_APPS = [
     "ombud.analytics",
     "ombud.alerts",
     "ombud.commitments",
+    "ombud.disclosure",
 ]
 
 MIDDLEWARE = [

@@ -62,6 +62,7 @@ urlpatterns = [
     path("business/", include(business)),
     path("", include("ombud.alerts.urls")),
     path("", include("ombud.commitments.urls")),
+    path("", include("ombud.disclosure.urls")),
     path("admin/", admin.site.urls),
     path("api/v1/", api.urls),
     path("api/docs", views.api_docs_redirect),

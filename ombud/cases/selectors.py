@@ -213,3 +213,9 @@ def search_by_ticket_or_phone(qs, text):
     if key[0] == "ticket":
         return qs.filter(ticket=key[1])
     return qs.alias(phone_digits=PhoneDigits("complainant_phone")).filter(phone_digits__in=key[1])
+
+
+def finished_with_consent(*, kinds, statuses):
+    """Cases of these kinds that reached one of these statuses and whose complainant agreed to publication
+    (the disclosure app queues their accounts for review)."""
+    return Case.objects.filter(kind__in=kinds, status__in=statuses, consent_disclosure=True).exclude(facts="")

@@ -42,3 +42,11 @@ def respond_publicly(*, case, actor, text):
         CaseEvent.objects.bulk_create([event(case, action="public_response", actor=actor.who, reason=text[:4000],
                                              data={"statutory": False}, from_status=case.status,
                                              to_status=case.status)])
+
+
+def record_personal_view(*, case, user, role, where):
+    """Log that a staff member was shown the case's personal data (a page of another app, e.g. the review of
+    a complainant's account before publication)."""
+    from .models import PersonalDataView
+
+    PersonalDataView.objects.create(case=case, user=user, role=role, where=where[:40])

@@ -4,17 +4,20 @@ from django.utils.translation import gettext_lazy as _
 
 NAV = {
     "": [("public:complaint", _("File a complaint")), ("public:report", _("Report a violation")),
-         ("public:track", _("Track a case")), ("alerts:public-warnings", _("Consumer warnings"))],
+         ("public:track", _("Track a case")), ("alerts:public-warnings", _("Consumer warnings")),
+         ("commitments:search", _("Commitment registries"))],
     "consumer": [("public:complaint", _("File a complaint")), ("public:report", _("Report a violation")),
-                 ("public:mine", _("My cases"))],
+                 ("public:mine", _("My cases")), ("commitments:search", _("Commitment registries"))],
     "operator": [("desk:console", _("Hotline console")), ("desk:queue", _("Queue"))],
-    "handler": [("desk:queue", _("Queue")), ("desk:console", _("Hotline console"))],
+    "handler": [("desk:queue", _("Queue")), ("desk:console", _("Hotline console")),
+                ("disclosure:queue", _("Accounts to review")), ("commitments:queue", _("Commitments"))],
     "supervisor": [("desk:overview", _("Overview")), ("analytics:dashboard", _("Analytics")), ("alerts:queue", _("Alerts")),
-                   ("desk:queue", _("Queue"))],
+                   ("desk:queue", _("Queue")), ("disclosure:queue", _("Accounts to review")),
+                   ("commitments:queue", _("Commitments"))],
     "admin": [("desk:overview", _("Overview")), ("analytics:dashboard", _("Analytics")), ("alerts:queue", _("Alerts")),
-              ("desk:queue", _("Queue")),
-              ("admin:index", _("Administration"))],
-    "business": [("business:cases", _("Complaints"))],
+              ("desk:queue", _("Queue")), ("disclosure:queue", _("Accounts to review")),
+              ("commitments:queue", _("Commitments")), ("admin:index", _("Administration"))],
+    "business": [("business:cases", _("Complaints")), ("commitments:mine", _("Commitment registries"))],
 }
 
 

@@ -13,6 +13,7 @@ from ombud.cases import jurisdiction
 from ombud.cases.models import Case, CaseEvent, Kind, Status
 from ombud.cases.services import cite, event
 from ombud.cases.tickets import new_ticket
+from ombud.commitments.services import flag_possible_breach, flag_possible_breaches
 from ombud.core.errors import InvalidInput
 from ombud.regions import address as addresses
 from ombud.regions.selectors import region_by_code
@@ -157,6 +158,7 @@ def _create(data, actor, received_at, idempotency_key, digest, checked):
                                events)
     CaseEvent.objects.bulk_create(events)
     _save_clocks([case] + ([linked] if linked else []))
+    flag_possible_breach(case=case)  # a returns complaint against a pledged business
     if checked:
         store_attachments(case=case, checked=checked, actor=actor.who)
         return Outcome(case, created=True, linked=linked)
@@ -314,6 +316,7 @@ def submit_batch(*, items, actor):
             Case.objects.bulk_create([case for case, _, _ in prepared.values()])
             CaseEvent.objects.bulk_create([e for _, events, _ in prepared.values() for e in events])
             _save_clocks([case for case, _, _ in prepared.values()])
+            flag_possible_breaches(cases=[case for case, _, _ in prepared.values()])
         for i, (case, events, _) in prepared.items():
             outcomes[i] = Outcome(case, created=True, events=events)
     except IntegrityError:

@@ -1,0 +1,139 @@
+"""What the public sees of complaints (投诉信息公示): the publication rule, versioned like the statutory rule
+sets, and complainants' accounts (narratives) published with their consent after scrubbing and review."""
+from django.conf import settings
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+# What a published case may carry. The parties' identity is not on the list, so no version can publish it.
+PUBLISHABLE = {
+    "received": _("date received"),
+    "authority": _("handling authority"),
+    "category": _("goods or service category"),
+    "issue": _("issue type"),
+    "respondent": _("business complained about"),
+    "channel": _("channel"),
+    "outcome": _("outcome"),
+    "timely": _("accepted within the statutory period"),
+    "response": _("the business's public response"),
+    "rating": _("the consumer's rating"),
+    "narrative": _("the consumer's account (with consent, scrubbed and reviewed)"),
+}
+PUBLISHABLE_KINDS = ("complaint",)  # a report's informant is protected (Art. 33): reports are never listed
+FINISHED = ("closed", "refused", "withdrawn")
+
+
+class PublicationRule(models.Model):
+    """Which cases are published, after how long, and which of their fields. Rules as data: an administrator
+    adds a version; a published version is never changed in place."""
+
+    version = models.PositiveIntegerField(_("version"), unique=True)
+    kinds = models.JSONField(_("kinds of case"), default=list)
+    statuses = models.JSONField(_("statuses"), default=list,
+                                help_text=_("A case is published once it has reached one of these."))
+    delay_days = models.PositiveIntegerField(
+        _("days before publication"), default=7,
+        help_text=_("Days after the case finished: time for the business to give its public response."))
+    public_years = models.PositiveIntegerField(_("years kept public"), default=3)
+    fields = models.JSONField(_("published fields"), default=list)
+    narratives = models.BooleanField(_("publish consumers' accounts"), default=True,
+                                     help_text=_("Only with the complainant's consent, scrubbed and approved."))
+    published_on = models.DateField(_("published on"), null=True, blank=True,
+                                    help_text=_("Once set, this version can no longer change: save a new one."))
+    active = models.BooleanField(_("active"), default=True)
+    notes = models.TextField(_("notes"), blank=True)
+
+    class Meta:
+        verbose_name = _("publication rule")
+        verbose_name_plural = _("publication rules")
+        ordering = ["-version"]
+
+    def __str__(self):
+        return _("publication rule, version %(version)s") % {"version": self.version}
+
+    LOCKED = ("version", "kinds", "statuses", "delay_days", "public_years", "fields", "narratives", "published_on")
+
+    def clean(self):
+        from django.core.exceptions import ValidationError
+
+        errors = {}
+        for name, allowed in (("kinds", PUBLISHABLE_KINDS), ("statuses", FINISHED), ("fields", tuple(PUBLISHABLE))):
+            value = getattr(self, name)
+            if not isinstance(value, list) or not value:
+                errors[name] = _("Give a list with at least one of: %(known)s.") % {"known": ", ".join(allowed)}
+            elif unknown := sorted(set(map(str, value)) - set(allowed)):
+                errors[name] = _("Not allowed: %(names)s. Allowed: %(known)s.") % {
+                    "names": ", ".join(unknown), "known": ", ".join(allowed)}
+        if self.pk:
+            stored = type(self).objects.filter(pk=self.pk).first()
+            if stored and stored.published_on and any(getattr(stored, f) != getattr(self, f) for f in self.LOCKED):
+                errors["__all__"] = _("Version %(version)s is published and cannot change. Save it as a new "
+                                      "version instead.") % {"version": stored.version}
+        if errors:
+            raise ValidationError(errors)
+
+
+class NarrativeStatus(models.TextChoices):
+    PENDING = "pending", _("awaiting review")
+    APPROVED = "approved", _("approved")
+    REJECTED = "rejected", _("not published")
+    WITHDRAWN = "withdrawn", _("consent withdrawn")
+
+
+class Narrative(models.Model):
+    """A complainant's account, queued for publication because they consented. `scrubbed` is what the
+    recognisers left; `text` is what a reviewer approved. Only the types and places of what was removed are
+    kept, never the removed text itself."""
+
+    case = models.OneToOneField("cases.Case", on_delete=models.PROTECT, related_name="+", verbose_name=_("case"))
+    status = models.CharField(_("status"), max_length=20, choices=NarrativeStatus.choices,
+                              default=NarrativeStatus.PENDING)
+    scrubbed = models.TextField(_("scrubbed automatically"))
+    removed = models.JSONField(_("removed"), default=list)  # [[type, start, end]] in the source text
+    text = models.TextField(_("published text"), blank=True)
+    queued_at = models.DateTimeField(_("queued at"))
+    reviewed_at = models.DateTimeField(_("reviewed at"), null=True, blank=True)
+    reviewed_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT,
+                                    related_name="+", verbose_name=_("reviewed by"))
+
+    class Meta:
+        verbose_name = _("consumer's account")
+        verbose_name_plural = _("consumers' accounts")
+        indexes = [models.Index(fields=["status", "queued_at"], name="narrative_status_queued")]
+
+    def __str__(self):
+        return f"{self.case_id} ({self.status})"
+
+
+class NarrativeAction(models.TextChoices):
+    QUEUED = "queued", _("queued for review")
+    APPROVED = "approved", _("approved for publication")
+    REJECTED = "rejected", _("not published")
+    WITHDRAWN = "withdrawn", _("consent withdrawn")
+
+
+class NarrativeEvent(models.Model):
+    """Append-only history of an account: who did what, when, and on what basis (the database refuses
+    changes too)."""
+
+    narrative = models.ForeignKey(Narrative, on_delete=models.PROTECT, related_name="events",
+                                  verbose_name=_("consumer's account"))
+    at = models.DateTimeField(_("when"))
+    actor = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT,
+                              related_name="+", verbose_name=_("by"))
+    action = models.CharField(_("action"), max_length=20, choices=NarrativeAction.choices)
+    rule_version = models.PositiveIntegerField(_("publication rule version"), null=True)
+    note = models.TextField(_("note"), blank=True)  # a person's words: why it was not published
+    data = models.JSONField(_("details"), default=dict)  # {"removed": [types]} or {"edited": true}
+
+    class Meta:
+        verbose_name = _("account event")
+        verbose_name_plural = _("account events")
+        ordering = ["at", "id"]
+
+    def save(self, *args, **kwargs):
+        if self.pk is not None:
+            raise RuntimeError("account events are append-only")
+        super().save(*args, **kwargs)
+
+    def delete(self, *args, **kwargs):
+        raise RuntimeError("account events are append-only")

@@ -1,0 +1,51 @@
+"""Queries of public disclosure: the rule in force, the review queue, and what the public may see."""
+import datetime as dt
+
+from django.utils import timezone
+
+from ombud.accounts.models import STAFF_ROLES
+
+from .models import Narrative, NarrativeStatus, PublicationRule
+
+
+def current_rule():
+    """The active publication rule with the highest version (None: nothing is published)."""
+    return PublicationRule.objects.filter(active=True).order_by("-version").first()
+
+
+def review_queue(*, actor, status=NarrativeStatus.PENDING):
+    """Accounts of the cases this staff member may see, oldest first (status "": all of them)."""
+    from ombud.cases.selectors import visible_cases
+
+    if actor.user is None or actor.role not in STAFF_ROLES:
+        return Narrative.objects.none()
+    qs = Narrative.objects.filter(case__in=visible_cases(actor).values("id"))
+    if status:
+        qs = qs.filter(status=status)
+    return qs.order_by("queued_at", "id")
+
+
+def _years_later(moment, years):
+    try:
+        return moment.replace(year=moment.year + years)
+    except ValueError:  # 29 February
+        return moment.replace(year=moment.year + years, month=3, day=1)
+
+
+def publishable(case, *, rule=None, now=None):
+    """Whether the rule publishes this case now: its kind and status, `delay_days` after it finished, and
+    for `public_years` after that."""
+    rule = rule or current_rule()
+    if rule is None or case.kind not in rule.kinds or case.status not in rule.statuses or case.closed_at is None:
+        return False
+    start = case.closed_at + dt.timedelta(days=rule.delay_days)
+    return start <= (now or timezone.now()) < _years_later(start, rule.public_years)
+
+
+def public_account(case, *, rule=None, now=None):
+    """The approved account of a published case, or "" (no consent, not reviewed, withdrawn, or not public)."""
+    rule = rule or current_rule()
+    if rule is None or not rule.narratives or not publishable(case, rule=rule, now=now):
+        return ""
+    n = Narrative.objects.filter(case=case, status=NarrativeStatus.APPROVED).values_list("text", flat=True).first()
+    return n or ""

@@ -1,0 +1,10 @@
+from django.urls import path
+
+from . import views
+
+app_name = "disclosure"
+
+urlpatterns = [
+    path("desk/accounts/", views.queue, name="queue"),
+    path("desk/accounts/<int:pk>/", views.review, name="review"),
+]

@@ -1,0 +1,86 @@
+"""Pages: the review queue of complainants' accounts before publication."""
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.http import Http404
+from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
+
+from ombud.accounts.models import STAFF_ROLES
+from ombud.core.auth import actor_of_user
+from ombud.core.errors import DomainError, InvalidInput, in_words
+
+from . import selectors, services
+from .models import NarrativeStatus
+
+
+def _staff(request):
+    actor = actor_of_user(request.user)
+    if actor.role not in STAFF_ROLES:
+        raise Http404
+    return actor
+
+
+def _narrative(actor, pk):
+    narrative = selectors.review_queue(actor=actor, status="").select_related("case").filter(pk=pk).first()
+    if narrative is None:
+        raise Http404
+    return narrative
+
+
+def _errors(exc):
+    if isinstance(exc, InvalidInput):
+        return {str(e["loc"][0]): in_words(e["msg"], e.get("type", "value_error"), e.get("ctx")) for e in exc.errors}
+    return {exc.field or "form": exc.localized()}
+
+
+def _marked(text, removed):
+    """The source text in pieces, each [text, type label or ""], for showing what the recognisers removed."""
+    from .scrub import LABELS
+
+    pieces, at = [], 0
+    for kind, start, end in sorted(removed, key=lambda r: r[1]):
+        if start < at or end > len(text):
+            continue  # the source changed since: show it plain rather than misplace the marks
+        pieces += [[text[at:start], ""], [text[start:end], str(LABELS.get(kind, kind))]]
+        at = end
+    return pieces + [[text[at:], ""]]
+
+
+@login_required
+def queue(request):
+    actor = _staff(request)
+    status = request.GET.get("status", NarrativeStatus.PENDING)
+    status = status if status in NarrativeStatus.values else ""
+    rows = list(selectors.review_queue(actor=actor, status=status).select_related("case")[:200])
+    return render(request, "disclosure/queue.html", {"rows": rows, "status": status or "all",
+                                                     "statuses": NarrativeStatus.choices, "more": len(rows) == 200})
+
+
+@login_required
+def review(request, pk):
+    from ombud.cases.services import record_personal_view
+
+    actor = _staff(request)
+    narrative = _narrative(actor, pk)
+    errors, text = {}, narrative.text
+    if request.method == "POST":
+        decision, text = request.POST.get("decision"), request.POST.get("text", "")
+        try:
+            if decision == "approve":
+                services.approve_narrative(narrative=narrative, actor=actor, text=text)
+                messages.success(request, _("The account is approved; it is published with the case."))
+            elif decision == "reject":
+                services.reject_narrative(narrative=narrative, actor=actor, note=request.POST.get("note", ""))
+                messages.success(request, _("The account will not be published."))
+            else:
+                raise Http404
+            return redirect("disclosure:queue")
+        except DomainError as exc:
+            errors = _errors(exc)
+    record_personal_view(case=narrative.case, user=request.user, role=actor.role, where="account_review")
+    return render(request, "disclosure/review.html", {
+        "narrative": narrative, "case": narrative.case, "text": text, "errors": errors,
+        "source": _marked(narrative.case.facts, narrative.removed), "events": narrative.events.select_related("actor"),
+        "removed_count": len(narrative.removed)}, status=422 if errors else 200)
+
+
