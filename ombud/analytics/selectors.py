@@ -233,3 +233,42 @@ def child_outcomes(*, region="100000", start, end, kind="complaint"):
     a = query("outcome", f"{child}, {sums}", region=region, start=start, end=end, extra="AND kind = ?",
               extra_params=[kind], group=child, order=child)
     return Answer({row[0]: dict(zip(store.MEASURES, row[1:])) for row in a.rows}, a.as_of)
+
+
+BUSINESS_MEASURES = {  # name -> DuckDB aggregate over one business's complaints in the case mirror
+    "n": "COUNT(*)",
+    "accepted": "COUNT(*) FILTER (WHERE accept_met IS NOT NULL AND COALESCE(outcome, '') <> 'refused')",
+    "refused": "COUNT(*) FILTER (WHERE outcome = 'refused')",
+    "agreed": "COUNT(*) FILTER (WHERE outcome = 'agreement')",
+    "not_agreed": "COUNT(*) FILTER (WHERE outcome = 'terminated')",
+    "odr_done": "COUNT(*) FILTER (WHERE odr_lane AND status <> 'odr')",
+    "presettled": "COUNT(*) FILTER (WHERE odr_lane AND outcome = 'presettled')",
+    "odr_days": "median(epoch(odr_met - odr_start) / 86400.0) FILTER (WHERE odr_lane AND odr_met IS NOT NULL)",
+    "finished": "COUNT(*) FILTER (WHERE status IN ('closed', 'refused', 'withdrawn'))",
+    "rated": "COUNT(*) FILTER (WHERE status IN ('closed', 'refused', 'withdrawn') AND rating_business IS NOT NULL)",
+    "satisfied": "COUNT(*) FILTER (WHERE status IN ('closed', 'refused', 'withdrawn') AND rating_business >= 4)",
+    "resolved_yes": "COUNT(*) FILTER (WHERE resolved)",
+    "resolved_no": "COUNT(*) FILTER (WHERE NOT resolved)",
+}
+
+
+def business_figures(*, business_id, start, end, as_platform=False):
+    """One business's complaint figures for [start, end] from the case mirror: {measure: value} (see
+    BUSINESS_MEASURES). `as_platform`: the complaints about its merchants' sales on it, as a group."""
+    files = []
+    m = dt.date(start.year, start.month, 1)
+    while m <= end:
+        path = store.root() / "cases" / f"{m:%Y-%m}.parquet"
+        if path.exists():
+            files.append(str(path))
+        m = dt.date(m.year + (m.month == 12), m.month % 12 + 1, 1)
+    meta = store.manifest() or {}
+    if not files:
+        return Answer(dict.fromkeys(BUSINESS_MEASURES, 0) | {"odr_days": None}, meta.get("as_of"))
+    column = "platform_id" if as_platform else "respondent_id"
+    sums = ", ".join(f"{sql} AS {name}" for name, sql in BUSINESS_MEASURES.items())
+    row = _connection().execute(
+        f"SELECT {sums} FROM read_parquet({files!r}) WHERE kind = 'complaint' AND {column} = ? "
+        "AND day BETWEEN ? AND ?", [business_id, start, end]).fetchone()
+    values = dict(zip(BUSINESS_MEASURES, row))
+    return Answer({k: (v if k == "odr_days" else int(v or 0)) for k, v in values.items()}, meta.get("as_of"))

@@ -162,13 +162,17 @@ def _sqlite_row(r):
     return out
 
 
-def _load_csv(con, path):
+def _load_csv(con, path, rows=1):
+    """The extracted rows as DuckDB's temp table `fresh`, with the month, day and places added. No rows
+    (a month without cases): an empty table of the same shape, as DuckDB cannot sniff an empty file."""
     cols = ", ".join(f"'{c}': '{t}'" for c, t in SCHEMA)
+    source = (f"read_csv('{path}', header = false, delim = ',', quote = '\"', columns = {{{cols}}}, nullstr = '')"
+              if rows else "(SELECT " + ", ".join(f"CAST(NULL AS {t}) AS {c}" for c, t in SCHEMA) + " WHERE false)")
     con.execute(f"""
         CREATE OR REPLACE TEMP TABLE fresh AS
         SELECT f.*, strftime(f.received_at, '%Y-%m') AS month, CAST(f.received_at AS DATE) AS day,
                p.province, p.prefecture, p.county, f.platform_id IS NOT NULL AS online
-        FROM read_csv('{path}', header = false, columns = {{{cols}}}, nullstr = '') f
+        FROM {source} f
         LEFT JOIN places p USING (authority_id)""")
 
 
@@ -177,7 +181,7 @@ def _load(con, path, case_filter, clock_filter, params):
     with tempfile.TemporaryDirectory(dir=path) as tmpdir:
         out = Path(tmpdir) / "extract.csv"
         n = _extract(case_filter, clock_filter, params, out)
-        _load_csv(con, out)
+        _load_csv(con, out, n)
     return n
 
 

@@ -21,3 +21,12 @@ def search_businesses(*, q="", kind="", odr=None, region="", limit=20):
         path = path_of(region)
         qs = qs.filter(Q(operating_region__path__startswith=path) | Q(registered_region__path__startswith=path))
     return qs.order_by("name")[:limit]
+
+
+def business_by_id(pk):
+    return Business.objects.select_related("platform", "operating_region", "registered_region").filter(pk=pk).first()
+
+
+def merchants_of(platform, *, limit=50):
+    """A platform's merchants, by name (its public page links each one)."""
+    return Business.objects.filter(platform=platform).order_by("name")[:limit]

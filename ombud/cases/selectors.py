@@ -219,3 +219,24 @@ def finished_with_consent(*, kinds, statuses):
     """Cases of these kinds that reached one of these statuses and whose complainant agreed to publication
     (the disclosure app queues their accounts for review)."""
     return Case.objects.filter(kind__in=kinds, status__in=statuses, consent_disclosure=True).exclude(facts="")
+
+
+def penalties_against(*, respondent_id, start, end):
+    """Penalty decisions recorded on report cases against a business in [start, end] (local dates), newest
+    first: [{"at", "number", "fines", "confiscations"}]. The informant is never part of it."""
+    from django.utils import timezone
+
+    tz = timezone.get_current_timezone()
+    low = dt.datetime.combine(start, dt.time.min, tzinfo=tz)
+    high = dt.datetime.combine(end + dt.timedelta(days=1), dt.time.min, tzinfo=tz)
+    rows = (CaseEvent.objects.filter(action="record_penalty", case__respondent_id=respondent_id, case__kind="report",
+                                     at__gte=low, at__lt=high).order_by("-at").values_list("at", "data")[:100])
+    return [{"at": at, "number": (data or {}).get("decision_number", ""), "fines": (data or {}).get("fines"),
+             "confiscations": (data or {}).get("confiscations")} for at, data in rows]
+
+
+def public_responses(*, respondent_id, kinds, statuses, closed_before, limit=20):
+    """The business's public answers on finished cases old enough to be published, newest first."""
+    return (Case.objects.filter(respondent_id=respondent_id, kind__in=kinds, status__in=statuses,
+                                closed_at__lte=closed_before).exclude(public_response="")
+            .order_by("-closed_at").values("closed_at", "category", "issue_type", "public_response")[:limit])

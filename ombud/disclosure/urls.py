@@ -7,4 +7,6 @@ app_name = "disclosure"
 urlpatterns = [
     path("desk/accounts/", views.queue, name="queue"),
     path("desk/accounts/<int:pk>/", views.review, name="review"),
+    path("businesses/", views.businesses, name="businesses"),
+    path("businesses/<int:pk>/", views.business, name="business"),
 ]

@@ -1,4 +1,6 @@
-"""Pages: the review queue of complainants' accounts before publication."""
+"""Pages: the review queue of complainants' accounts before publication, and the public record of a business."""
+import datetime as dt
+
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import Http404
@@ -84,3 +86,57 @@ def review(request, pk):
         "removed_count": len(narrative.removed)}, status=422 if errors else 200)
 
 
+
+
+# ---- the public record of a business (投诉信息公示) -------------------------------------------------
+
+PERIOD_DAYS = 365
+
+
+def _period(request):
+    """The visitor's period (`from`, `to`, local dates), the last year by default; {field: error} if wrong."""
+    from django.utils import timezone
+
+    today = timezone.localdate()
+    errors, values = {}, {}
+    for name, default in (("from", today - dt.timedelta(days=PERIOD_DAYS - 1)), ("to", today)):
+        raw = (request.GET.get(name) or "").strip()
+        try:
+            values[name] = dt.date.fromisoformat(raw) if raw else default
+        except ValueError:
+            errors[name] = _("Enter a date such as 2026-11-01.")
+            values[name] = default
+    if not errors and values["from"] > values["to"]:
+        errors["to"] = _("The end of the period comes before its start.")
+    if not errors and (values["to"] - values["from"]).days > 3 * 366:
+        errors["from"] = _("Choose a period of at most three years.")
+    if errors:
+        values = {"from": today - dt.timedelta(days=PERIOD_DAYS - 1), "to": today}
+    return values["from"], values["to"], errors
+
+
+def businesses(request):
+    """Find a business by name or USCC."""
+    from ombud.businesses.selectors import search_businesses
+
+    q = (request.GET.get("q") or "").strip()
+    rows = list(search_businesses(q=q, limit=50)) if len(q) >= 2 else []
+    return render(request, "disclosure/businesses.html", {"q": q, "rows": rows, "short": 0 < len(q) < 2})
+
+
+def business(request, pk):
+    from ombud.businesses.selectors import business_by_id, merchants_of
+    from ombud.taxonomy.selectors import term_label
+
+    firm = business_by_id(pk)
+    if firm is None:
+        raise Http404
+    start, end, errors = _period(request)
+    record = selectors.business_record(business=firm, start=start, end=end)
+    for row in record["responses"]:
+        row["category_label"] = term_label("category", row["category"]) if row["category"] else ""
+        row["issue_label"] = term_label("issue", row["issue_type"]) if row["issue_type"] else ""
+    merchants = list(merchants_of(firm)) if record["platform"] else []
+    return render(request, "disclosure/business.html", {
+        "firm": firm, "start": start, "end": end, "errors": errors, "r": record, "f": record["figures"],
+        "merchants": merchants}, status=422 if errors else 200)
