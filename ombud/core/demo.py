@@ -288,6 +288,10 @@ def load(*, cases=3000, seed=2026, progress=True, out=None):
             f"consultations, {made['linked_reports']} reports split off")
         made.update(_procedures(rng, users, progress=progress, out=out))
         say(f"procedures: {made['walked']} cases walked, {made['procedure_steps']} steps")
+        from ombud.disclosure.services import queue_finished
+
+        made["accounts_to_review"] = queue_finished(limit=cases)  # what the periodic task would queue
+        say(f"consumers' accounts queued for review: {made['accounts_to_review']}")
     from ombud.businesses.models import Business
 
     counts = {"businesses": Business.objects.count(), **made}
