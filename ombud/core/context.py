@@ -5,9 +5,11 @@ from django.utils.translation import gettext_lazy as _
 NAV = {
     "": [("public:complaint", _("File a complaint")), ("public:report", _("Report a violation")),
          ("public:track", _("Track a case")), ("alerts:public-warnings", _("Consumer warnings")),
+         ("disclosure:businesses", _("Complaints about a business")),
          ("commitments:search", _("Commitment registries"))],
     "consumer": [("public:complaint", _("File a complaint")), ("public:report", _("Report a violation")),
-                 ("public:mine", _("My cases")), ("commitments:search", _("Commitment registries"))],
+                 ("public:mine", _("My cases")), ("disclosure:businesses", _("Complaints about a business")),
+                 ("commitments:search", _("Commitment registries"))],
     "operator": [("desk:console", _("Hotline console")), ("desk:queue", _("Queue"))],
     "handler": [("desk:queue", _("Queue")), ("desk:console", _("Hotline console")),
                 ("disclosure:queue", _("Accounts to review")), ("commitments:queue", _("Commitments"))],
