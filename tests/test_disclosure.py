@@ -140,3 +140,36 @@ def test_the_review_pages_speak_the_readers_language(rule, language):
             assert english_in(html, data=[case.ticket]) == [], url
         else:
             assert "Consumers' accounts to review" in html or "As the complainant wrote it" in html
+
+
+@ON_AN_R2026_DAY
+def test_the_complainant_withdraws_consent_before_the_account_is_even_queued(rule):
+    from .workflow_helpers import consumer
+
+    me = consumer()
+    ticket = me.post("/cases", complaint(facts=FACTS, consent_disclosure=True)).json()["ticket"]
+    page = me.client.get(f"/case/{ticket}/").content.decode()
+    assert f"/case/{ticket}/publication" in page
+    assert me.client.get(f"/case/{ticket}/publication").status_code == 200
+    other = consumer("lisi", "lisi@example.com")
+    assert other.client.get(f"/case/{ticket}/publication").status_code == 404
+    assert other.client.post(f"/case/{ticket}/publication").status_code == 404
+
+    r = me.client.post(f"/case/{ticket}/publication")
+    assert r.status_code == 302
+    case = Case.objects.get(ticket=ticket)
+    assert Narrative.objects.get(case=case).status == NarrativeStatus.WITHDRAWN
+    assert NarrativeEvent.objects.get(narrative__case=case).action == "withdrawn"
+    Case.objects.filter(pk=case.pk).update(status="closed", closed_at=timezone.now())
+    assert services.queue_finished() == 0  # never queued once withdrawn
+    assert "id=\"withdraw\"" not in me.client.get(f"/case/{ticket}/publication").content.decode()
+
+
+@ON_AN_R2026_DAY
+def test_the_publication_page_speaks_chinese(rule):
+    from .workflow_helpers import consumer
+
+    me = consumer("wangwu", "wangwu@example.com", language="zh-hans")
+    ticket = me.post("/cases", complaint(facts=FACTS, consent_disclosure=True)).json()["ticket"]
+    html = me.client.get(f"/case/{ticket}/publication").content.decode()
+    assert "撤回我的同意" in html and english_in(html, data=[ticket, "wangwu"]) == []  # the user name in the header

@@ -87,3 +87,8 @@ def business_record(*, business, start, end, now=None):
         "penalties": penalties_against(respondent_id=business.pk, start=start, end=end),
         "responses": responses,
     }
+
+
+def account_of(case):
+    """The complainant's account as queued or reviewed (None: not queued)."""
+    return Narrative.objects.filter(case=case).first()

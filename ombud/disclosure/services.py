@@ -109,9 +109,13 @@ def withdraw_consent(*, case, actor):
     if actor.user is None or case.submitted_by_user_id != actor.user.pk:
         raise Forbidden(gettext_noop("Only the complainant can withdraw their consent."))
     narrative = Narrative.objects.select_for_update().filter(case=case).first()
-    if narrative is None or narrative.status == NarrativeStatus.WITHDRAWN:
+    if narrative is not None and narrative.status == NarrativeStatus.WITHDRAWN:
         return narrative
-    narrative.status = NarrativeStatus.WITHDRAWN
-    narrative.save(update_fields=["status"])
+    if narrative is None:  # not queued yet: a withdrawn record keeps it from ever being queued
+        narrative = Narrative.objects.create(case=case, scrubbed="", status=NarrativeStatus.WITHDRAWN,
+                                             queued_at=timezone.now())
+    else:
+        narrative.status = NarrativeStatus.WITHDRAWN
+        narrative.save(update_fields=["status"])
     _record(narrative, actor=actor.user, action=NarrativeAction.WITHDRAWN)
     return narrative

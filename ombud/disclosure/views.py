@@ -140,3 +140,25 @@ def business(request, pk):
     return render(request, "disclosure/business.html", {
         "firm": firm, "start": start, "end": end, "errors": errors, "r": record, "f": record["figures"],
         "merchants": merchants}, status=422 if errors else 200)
+
+
+# ---- the complainant's view of their account's publication ------------------------------------------------
+
+@login_required
+def publication(request, ticket):
+    """Whether and how the complainant's account is published, and their consent withdrawn in one click."""
+    from ombud.cases.selectors import get_case
+
+    actor = actor_of_user(request.user)
+    try:
+        case = get_case(ticket=ticket, actor=actor)
+    except DomainError:
+        raise Http404 from None
+    if case.kind != "complaint" or case.submitted_by_user_id != request.user.pk:
+        raise Http404
+    if request.method == "POST":
+        services.withdraw_consent(case=case, actor=actor)
+        messages.success(request, _("Your consent is withdrawn: your account will not be published."))
+        return redirect("disclosure:publication", ticket=case.ticket)
+    return render(request, "disclosure/publication.html", {
+        "case": case, "narrative": selectors.account_of(case), "public": selectors.public_account(case)})
