@@ -59,21 +59,9 @@ def region_series(*, start, end, min_count=0):
     return _at_least(out, min_count)
 
 
-def _case_files(start, end):
-    """The case-mirror files of the months that overlap [start, end]."""
-    root = store.root() / "cases"
-    files, m = [], dt.date(start.year, start.month, 1)
-    while m <= end:
-        path = root / f"{m:%Y-%m}.parquet"
-        if path.exists():
-            files.append(str(path))
-        m = dt.date(m.year + (m.month == 12), m.month % 12 + 1, 1)
-    return files
-
-
 def _mirror(sql, start, end, params=()):
     """Run `sql` with {cases} standing for the window's complaints in the case mirror."""
-    files = _case_files(start, end)
+    files = store.month_files("cases", start, end)
     if not files:
         return []
     cases = (f"(SELECT * FROM read_parquet({files!r}) WHERE kind = ? AND day BETWEEN ? AND ?)")

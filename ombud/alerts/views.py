@@ -9,18 +9,16 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
 from ombud.core.auth import actor_of_user
-from ombud.core.errors import DomainError, Forbidden, InvalidInput, NotFound, in_words
+from ombud.core.errors import (
+    DomainError,
+    Forbidden,
+    InvalidInput,
+    NotFound,
+    errors_by_field,
+)
 
 from . import selectors, services
 from .models import METHOD_LABELS, AlertStatus, Level, WarningKind, WarningStatus
-
-
-def _errors(exc):
-    """{field: message} in the reader's language."""
-    if isinstance(exc, InvalidInput):
-        return {str(e["loc"][0]) if e["loc"] else "form": in_words(e["msg"], e.get("type", "value_error"), e.get("ctx"))
-                for e in exc.errors}
-    return {exc.field or "form": exc.localized()}
 
 
 def _decider(request):
@@ -103,7 +101,7 @@ def alert_dismiss(request, pk):
     except Forbidden:
         raise Http404 from None
     except (DomainError, InvalidInput) as exc:
-        return _alert_page(request, actor, alert, errors=_errors(exc), status=422)
+        return _alert_page(request, actor, alert, errors=errors_by_field(exc), status=422)
     messages.success(request, _("The alert was dismissed."))
     return redirect("alerts:queue")
 
@@ -118,7 +116,7 @@ def alert_draft(request, pk):
     except Forbidden:
         raise Http404 from None
     except (DomainError, InvalidInput) as exc:
-        return _alert_page(request, actor, alert, errors=_errors(exc), status=422)
+        return _alert_page(request, actor, alert, errors=errors_by_field(exc), status=422)
     messages.success(request, _("A draft warning was written from the alert. Check both languages, then ask "
                                 "another supervisor to approve it."))
     return redirect("alerts:warning", pk=warning.pk)
@@ -159,7 +157,7 @@ def warning_new(request):
             raise Http404 from None
         except (DomainError, InvalidInput) as exc:
             return render(request, "alerts/warning_new.html",
-                          {**context, "form": _fields(request.POST), "errors": _errors(exc)}, status=422)
+                          {**context, "form": _fields(request.POST), "errors": errors_by_field(exc)}, status=422)
         messages.success(request, _("The draft was saved. Another supervisor must approve it before it is "
                                     "published."))
         return redirect("alerts:warning", pk=warning.pk)
@@ -201,7 +199,7 @@ def warning_edit(request, pk):
     except Forbidden:
         raise Http404 from None
     except (DomainError, InvalidInput) as exc:
-        return _warning_page(request, actor, warning, errors=_errors(exc), form=_fields(request.POST), status=422)
+        return _warning_page(request, actor, warning, errors=errors_by_field(exc), form=_fields(request.POST), status=422)
     messages.success(request, _("The draft was saved."))
     return redirect("alerts:warning", pk=warning.pk)
 
@@ -224,7 +222,7 @@ def warning_act(request, pk, action):
     except Forbidden:
         raise Http404 from None
     except (DomainError, InvalidInput) as exc:
-        return _warning_page(request, actor, warning, errors=_errors(exc), status=422)
+        return _warning_page(request, actor, warning, errors=errors_by_field(exc), status=422)
     messages.success(request, DONE[action])
     return redirect("alerts:warning", pk=warning.pk)
 

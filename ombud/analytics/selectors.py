@@ -3,7 +3,6 @@
 A region is a division code: "100000" for the nation, or a province, prefecture or county; the
 figures count cases handled by authorities in its subtree. Periods are local dates, end inclusive.
 """
-import datetime as dt
 import re
 from dataclasses import dataclass, field
 
@@ -31,15 +30,7 @@ def _level(code):
 
 
 def _files(cube, start, end):
-    root = store.root() / "cube" / cube
-    months = []
-    m = dt.date(start.year, start.month, 1)
-    while m <= end:
-        path = root / f"{m:%Y-%m}.parquet"
-        if path.exists():
-            months.append(str(path))
-        m = dt.date(m.year + (m.month == 12), m.month % 12 + 1, 1)
-    return months
+    return store.month_files(f"cube/{cube}", start, end)
 
 
 def _where(region, start, end, time_column):
@@ -255,13 +246,7 @@ BUSINESS_MEASURES = {  # name -> DuckDB aggregate over one business's complaints
 def business_figures(*, business_id, start, end, as_platform=False):
     """One business's complaint figures for [start, end] from the case mirror: {measure: value} (see
     BUSINESS_MEASURES). `as_platform`: the complaints about its merchants' sales on it, as a group."""
-    files = []
-    m = dt.date(start.year, start.month, 1)
-    while m <= end:
-        path = store.root() / "cases" / f"{m:%Y-%m}.parquet"
-        if path.exists():
-            files.append(str(path))
-        m = dt.date(m.year + (m.month == 12), m.month % 12 + 1, 1)
+    files = store.month_files("cases", start, end)
     meta = store.manifest() or {}
     if not files:
         return Answer(dict.fromkeys(BUSINESS_MEASURES, 0) | {"odr_days": None}, meta.get("as_of"))

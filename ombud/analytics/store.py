@@ -91,6 +91,18 @@ def root():
     return path
 
 
+def month_files(folder, start, end):
+    """The Parquet files under `folder` ("cases", "cube/volume", …) of the months overlapping [start, end]."""
+    base, files = root() / folder, []
+    m = dt.date(start.year, start.month, 1)
+    while m <= end:
+        path = base / f"{m:%Y-%m}.parquet"
+        if path.exists():
+            files.append(str(path))
+        m = dt.date(m.year + (m.month == 12), m.month % 12 + 1, 1)
+    return files
+
+
 def manifest(path=None):
     try:
         return json.loads(((path or root()) / "manifest.json").read_text())

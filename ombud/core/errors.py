@@ -4,7 +4,8 @@ The API speaks English (integrators match on it); pages show the same errors in 
 language through `in_words`. A message with parts that vary is raised as a template with
 `params`, so that its translation can be looked up.
 """
-from django.utils.translation import gettext, gettext_lazy as _
+from django.utils.translation import gettext
+from django.utils.translation import gettext_lazy as _
 
 
 class DomainError(Exception):
@@ -81,6 +82,14 @@ def in_words(message, type_="value_error", ctx=None):
         except (KeyError, TypeError, ValueError):
             return str(template).split("%")[0].strip() or message
     return gettext(message.removeprefix("Value error, "))
+
+
+def errors_by_field(exc):
+    """{field: message} in the reader's language, for a form to show each fault beside its field."""
+    if isinstance(exc, InvalidInput):
+        return {str(e["loc"][0]) if e["loc"] else "form": in_words(e["msg"], e.get("type", "value_error"), e.get("ctx"))
+                for e in exc.errors}
+    return {exc.field or "form": exc.localized()}
 
 
 def error_words(exc):

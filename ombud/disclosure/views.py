@@ -9,7 +9,7 @@ from django.utils.translation import gettext as _
 
 from ombud.accounts.models import STAFF_ROLES
 from ombud.core.auth import actor_of_user
-from ombud.core.errors import DomainError, InvalidInput, in_words
+from ombud.core.errors import DomainError, errors_by_field
 
 from . import selectors, services
 from .models import NarrativeStatus
@@ -29,10 +29,6 @@ def _narrative(actor, pk):
     return narrative
 
 
-def _errors(exc):
-    if isinstance(exc, InvalidInput):
-        return {str(e["loc"][0]): in_words(e["msg"], e.get("type", "value_error"), e.get("ctx")) for e in exc.errors}
-    return {exc.field or "form": exc.localized()}
 
 
 def _marked(text, removed):
@@ -78,7 +74,7 @@ def review(request, pk):
                 raise Http404
             return redirect("disclosure:queue")
         except DomainError as exc:
-            errors = _errors(exc)
+            errors = errors_by_field(exc)
     record_personal_view(case=narrative.case, user=request.user, role=actor.role, where="account_review")
     return render(request, "disclosure/review.html", {
         "narrative": narrative, "case": narrative.case, "text": text, "errors": errors,

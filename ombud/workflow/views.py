@@ -9,17 +9,15 @@ from django.views.decorators.http import require_POST
 
 from ombud.cases import selectors
 from ombud.cases.views import _business, _public_case, _staff, visible_or_404
-from ombud.core.errors import DomainError, Forbidden, InvalidInput, error_words, in_words
+from ombud.core.errors import (
+    DomainError,
+    Forbidden,
+    InvalidInput,
+    error_words,
+    errors_by_field,
+)
 
 from . import forms, machine, services
-
-
-def _errors(exc):
-    """{field: message} in the reader's language."""
-    if isinstance(exc, InvalidInput):
-        return {str(e["loc"][0]) if e["loc"] else "form": in_words(e["msg"], e.get("type", "value_error"), e.get("ctx"))
-                for e in exc.errors}
-    return {exc.field or "form": exc.localized()}
 
 
 def _act(request, case, actor, action, back):
@@ -34,7 +32,7 @@ def _act(request, case, actor, action, back):
         except (DomainError, InvalidInput) as exc:
             if isinstance(exc, Forbidden):
                 raise Http404
-            return render(request, "workflow/act.html", {**context, "errors": _errors(exc)}, status=422)
+            return render(request, "workflow/act.html", {**context, "errors": errors_by_field(exc)}, status=422)
         messages.success(request, _("Done: %(action)s.") % {"action": context["title"]})
         return redirect(back)
     return render(request, "workflow/act.html", context)
