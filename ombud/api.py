@@ -12,6 +12,7 @@ from ombud.analytics.api import router as analytics_router
 from ombud.businesses.api import router as businesses_router
 from ombud.cases.api import router as cases_router
 from ombud.core.errors import DomainError, InvalidInput
+from ombud.disclosure.api import router as disclosure_router
 from ombud.documents.api import router as documents_router
 from ombud.intake import api as intake_api
 from ombud.intake.schemas import CaseIn
@@ -78,6 +79,7 @@ api.add_router("/", businesses_router)
 api.add_router("/", workflow_router)
 api.add_router("/", documents_router)
 api.add_router("/", analytics_router)
+api.add_router("/", disclosure_router)
 
 
 def _field(loc):

@@ -38,6 +38,7 @@ INSTALLED_APPS = [
     "ombud.alerts",
     "ombud.commitments",
     "ombud.disclosure",
+    "ombud.credit",
 ]
 
 MIDDLEWARE = [
@@ -144,6 +145,11 @@ LOGOUT_REDIRECT_URL = "home"
 OMBUD_RATE_LIMITS = os.environ.get("OMBUD_RATE_LIMITS", "1") == "1"
 OMBUD_PUBLIC_FORMS_PER_HOUR = int(os.environ.get("OMBUD_PUBLIC_FORMS_PER_HOUR", "20"))
 OMBUD_TRACKING_PER_HOUR = int(os.environ.get("OMBUD_TRACKING_PER_HOUR", "60"))
+# The open complaint database's API, per client (API key, else address): searches and exports.
+OMBUD_PUBLIC_RATE = os.environ.get("OMBUD_PUBLIC_RATE", "120/m")
+OMBUD_PUBLIC_EXPORT_RATE = os.environ.get("OMBUD_PUBLIC_EXPORT_RATE", "10/m")
+# `_meta.is_data_stale` once the last publication pass is older than this (the pass runs every 5 minutes).
+OMBUD_PUBLIC_STALE_MINUTES = int(os.environ.get("OMBUD_PUBLIC_STALE_MINUTES", "60"))
 # Behind a load balancer that sets X-Forwarded-For (and strips clients' own), limit by that address.
 OMBUD_TRUST_FORWARDED_FOR = os.environ.get("OMBUD_TRUST_FORWARDED_FOR", "0") == "1"
 

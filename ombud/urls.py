@@ -63,6 +63,8 @@ urlpatterns = [
     path("", include("ombud.alerts.urls")),
     path("", include("ombud.commitments.urls")),
     path("", include("ombud.disclosure.urls")),
+    path("", include("ombud.disclosure.hotspot_urls")),
+    path("", include("ombud.credit.urls")),
     path("admin/", admin.site.urls),
     path("api/v1/", api.urls),
     path("api/docs", views.api_docs_redirect),

@@ -129,9 +129,12 @@ def test_demo_prints_a_line_per_phase_and_shows_every_state(settings):
     err = io.StringIO()
     call_command("demo", cases=200, seed=3, generated=0, stdout=io.StringIO(), stderr=err)
     lines = [line for line in err.getvalue().splitlines() if line.startswith("[demo")]
-    assert len(lines) == 5, err.getvalue()
+    assert len(lines) == 6, err.getvalue()
     assert "businesses: 300" in lines[1] and "cases:" in lines[2] and "cases walked" in lines[3]
-    assert "accounts queued for review" in lines[4]
+    assert "accounts queued for review" in lines[4] and "published complaints" in lines[5]
+    from ombud.disclosure.models import PublishedComplaint
+
+    assert PublishedComplaint.objects.filter(has_narrative=True).exists()  # something to search on first run
     # Only a sample walks through the services, yet every state a case can stop in is there.
     assert set(Status.values) - set(Case.objects.values_list("status", flat=True)) == set()
 

@@ -44,6 +44,7 @@ def test_no_party_appears_in_any_public_page_or_answer(settings, tmp_path):
                                text=narrative.scrubbed)
     settings.OMBUD_ANALYTICS_DIR = tmp_path / "store"
     store.refresh(full=True)
+    assert services.publish_due().total == 1  # the open complaint database holds the complaint, not the report
 
     business = case.respondent
     today = timezone.localdate()
@@ -53,12 +54,22 @@ def test_no_party_appears_in_any_public_page_or_answer(settings, tmp_path):
         client = Client(headers={"Accept-Language": language})
         for url, params in (("/", {}), ("/businesses/", {"q": "鸿运"}), (f"/businesses/{business.pk}/", period),
                             ("/businesses/suggest", {"respondent_name": "鸿运"}), ("/commitments/", {}),
-                            ("/commitments/", {"q": "鸿运"}), ("/warnings/", {})):
+                            ("/commitments/", {"q": "鸿运"}), ("/warnings/", {}), ("/complaints/", {}),
+                            ("/complaints/", {"search_term": "冰箱", "lens": "company"}), ("/hotspots/", {}),
+                            (f"/businesses/{business.pk}/credit/", {}),
+                            ("/api/v1/public/complaints", {}), ("/api/v1/public/complaints", {"search_term": "欧阳"}),
+                            ("/api/v1/public/complaints/trends", {"lens": "company", "sub_lens": "issue"}),
+                            (f"/api/v1/public/complaints/{case.pk}", {})):
             r = client.get(url, params)
             assert r.status_code == 200, (url, r.status_code)
             outputs.append((url, r.content.decode()))
+        for params in ({"format": "csv"}, {"format": "json"}, {"format": "csv", "layout": "cfpb"}):
+            r = client.get("/api/v1/public/complaints/export", params)
+            assert r.status_code == 200, (params, r.status_code)
+            outputs.append((f"export {params}", b"".join(r.streaming_content).decode("utf-8-sig")))
     outputs.append(("the approved account", narrative.__class__.objects.get(pk=narrative.pk).text))
     assert any("已退货。" in html for _, html in outputs)  # the public answer is out, so the page was reached
+    assert sum("冰箱不制冷" in text for where, text in outputs if "export" in where) == 6  # in each export, in both languages
     for where, text in outputs:
         for planted in PLANTED:
             assert planted not in text, (where, planted)

@@ -240,3 +240,47 @@ def public_responses(*, respondent_id, kinds, statuses, closed_before, limit=20)
     return (Case.objects.filter(respondent_id=respondent_id, kind__in=kinds, status__in=statuses,
                                 closed_at__lte=closed_before).exclude(public_response="")
             .order_by("-closed_at").values("closed_at", "category", "issue_type", "public_response")[:limit])
+
+
+# What public disclosure may read of a finished case: no field of the complainant's identity is listed.
+PUBLICATION_FIELDS = ("id", "kind", "status", "received_at", "closed_at", "category", "issue_type", "channel",
+                      "outcome", "rating_handling", "public_response", "respondent_id", "respondent__name",
+                      "respondent__uscc", "authority__name", "authority__region")
+
+
+def finished_between(*, kinds, statuses, after=None, upto, ids=None):
+    """Finished cases of `kinds`/`statuses` with closed_at in (after, upto], or those of `ids` among them,
+    as dicts of PUBLICATION_FIELDS, oldest first."""
+    qs = Case.objects.filter(kind__in=kinds, status__in=statuses, closed_at__isnull=False, closed_at__lte=upto)
+    if after is not None:
+        qs = qs.filter(closed_at__gt=after)
+    if ids is not None:
+        qs = qs.filter(id__in=ids)
+    return qs.order_by("closed_at", "id").values(*PUBLICATION_FIELDS)
+
+
+def cases_changed_since(event_id, *, limit=50_000):
+    """(ids of cases with events after `event_id`, the highest event id read), at most `limit` events."""
+    rows = list(CaseEvent.objects.filter(id__gt=event_id).order_by("id").values_list("id", "case_id")[:limit])
+    return {c for _i, c in rows}, (rows[-1][0] if rows else event_id)
+
+
+def last_event_id():
+    return CaseEvent.objects.order_by("-id").values_list("id", flat=True).first() or 0
+
+
+# The columns a public listing of finished cases may read: no party's identity, facts, request or files.
+PUBLIC_COLUMNS = ("id", "kind", "status", "outcome", "channel", "received_at", "closed_at", "category", "issue_type",
+                  "respondent_id", "respondent__name", "authority__name", "rating_business", "public_response")
+
+
+def recently_finished(*, kinds, statuses, closed_before, closed_after=None, region_path="", limit=20):
+    """Finished cases of these kinds and statuses, handled by an authority in the region's subtree (a path:
+    "31", "3101", "310115"; "" for the nation) and closed in (closed_after, closed_before], the latest closed
+    first, as dicts of PUBLIC_COLUMNS only."""
+    qs = Case.objects.filter(kind__in=list(kinds), status__in=list(statuses), closed_at__lte=closed_before)
+    if closed_after is not None:
+        qs = qs.filter(closed_at__gt=closed_after)
+    if region_path:
+        qs = qs.filter(authority__path__startswith=region_path)
+    return list(qs.order_by("-closed_at", "-id").values(*PUBLIC_COLUMNS)[:limit])

@@ -10,7 +10,15 @@ from ombud.businesses.services import name_key
 from ombud.core.errors import NotFound
 from ombud.regions.selectors import region_by_code, search_regions
 
-from .models import Breach, BreachStatus, Commitment, CommitmentRule, Rating, Shop, Status
+from .models import (
+    Breach,
+    BreachStatus,
+    Commitment,
+    CommitmentRule,
+    Rating,
+    Shop,
+    Status,
+)
 
 PAGE = 20
 DECIDERS = {"handler", "supervisor", "admin"}
@@ -109,6 +117,12 @@ def public_commitment(pk):
     if found is None:
         raise NotFound("no such commitment")
     return found
+
+
+def public_commitments_of(business):
+    """A business's entries the public may open (approved or revoked, as `public_commitment`), newest first."""
+    return list(Commitment.objects.filter(business=business, status__in=[Status.APPROVED, Status.REVOKED])
+                .select_related("rule").order_by("-applied_at", "-id"))
 
 
 def shops(commitment):

@@ -137,3 +137,75 @@ class NarrativeEvent(models.Model):
 
     def delete(self, *args, **kwargs):
         raise RuntimeError("account events are append-only")
+
+
+class PublishedComplaint(models.Model):
+    """The open complaint database (公开投诉库): one row per published complaint, as the rule in force
+    publishes it. `services.publish_due` writes it from the case tables; the public search, trends and
+    export read only this table. A field the rule does not publish is left empty, and nothing of the
+    complainant's identity has a column here."""
+
+    id = models.BigIntegerField(_("complaint number"), primary_key=True)  # the case's id, never its ticket
+    received = models.DateField(_("date received"))
+    finished = models.DateField(_("date finished"))
+    published_at = models.DateTimeField(_("published at"))
+    rule_version = models.PositiveIntegerField(_("publication rule version"))
+    # The handling authority's region, at each level, so a subtree filter is one indexed equality.
+    province = models.CharField(_("province"), max_length=6, blank=True)
+    prefecture = models.CharField(_("prefecture"), max_length=6, blank=True)
+    county = models.CharField(_("county"), max_length=6, blank=True)
+    authority = models.CharField(_("handling authority"), max_length=200, blank=True)
+    category = models.CharField(_("goods or service category"), max_length=60, blank=True)
+    issue = models.CharField(_("issue type"), max_length=60, blank=True)
+    respondent_id = models.BigIntegerField(_("business"), null=True, blank=True)
+    respondent = models.CharField(_("business complained about"), max_length=200, blank=True)
+    uscc = models.CharField(_("unified social credit code"), max_length=18, blank=True)
+    channel = models.CharField(_("channel"), max_length=20, blank=True)
+    outcome = models.CharField(_("outcome"), max_length=30, blank=True)
+    timely = models.BooleanField(_("accepted within the statutory period"), null=True)
+    rating = models.PositiveSmallIntegerField(_("the consumer's rating"), null=True, blank=True)
+    narrative = models.TextField(_("the consumer's account"), blank=True)
+    response = models.TextField(_("the business's public response"), blank=True)
+    has_narrative = models.BooleanField(_("has an account"), default=False)
+    search = models.TextField(_("words indexed"), blank=True)  # account and response cut into words (jieba)
+
+    class Meta:
+        verbose_name = _("published complaint")
+        verbose_name_plural = _("published complaints")
+        indexes = [
+            models.Index(fields=["-received", "-id"], name="pub_received"),
+            models.Index(fields=["province", "-received"], name="pub_province"),
+            models.Index(fields=["prefecture", "-received"], name="pub_prefecture"),
+            models.Index(fields=["county", "-received"], name="pub_county"),
+            models.Index(fields=["category", "-received"], name="pub_category"),
+            models.Index(fields=["issue", "-received"], name="pub_issue"),
+            models.Index(fields=["respondent_id", "-received"], name="pub_respondent"),
+            models.Index(fields=["uscc"], name="pub_uscc"),
+            models.Index(fields=["finished"], name="pub_finished"),
+        ]
+
+    def __str__(self):
+        return str(self.id)
+
+
+class PublicationRun(models.Model):
+    """One pass of `services.publish_due`: what it added, changed and took down, and the case-event
+    watermark it reached. The latest finished run is the database's `last_updated`."""
+
+    started_at = models.DateTimeField(_("started at"))
+    finished_at = models.DateTimeField(_("finished at"), null=True, blank=True)
+    rule_version = models.PositiveIntegerField(_("publication rule version"), null=True)
+    watermark = models.BigIntegerField(_("last case event read"), default=0)
+    cutoff = models.DateTimeField(_("finished before"), null=True)  # cases finished before this were due
+    added = models.PositiveIntegerField(_("added"), default=0)
+    updated = models.PositiveIntegerField(_("updated"), default=0)
+    removed = models.PositiveIntegerField(_("taken down"), default=0)
+    total = models.PositiveIntegerField(_("published in all"), default=0)
+
+    class Meta:
+        verbose_name = _("publication run")
+        verbose_name_plural = _("publication runs")
+        ordering = ["-started_at"]
+
+    def __str__(self):
+        return f"{self.started_at:%Y-%m-%d %H:%M} +{self.added} ~{self.updated} -{self.removed}"

@@ -92,3 +92,239 @@ def business_record(*, business, start, end, now=None):
 def account_of(case):
     """The complainant's account as queued or reviewed (None: not queued)."""
     return Narrative.objects.filter(case=case).first()
+
+
+# --------------------------------------------------------------------------- the open complaint database
+
+def _outcomes():
+    from django.utils.translation import gettext_lazy as _l
+
+    return {"presettled": _l("settled by the business itself (ODR)"), "agreement": _l("settled by mediation"),
+            "terminated": _l("mediation ended without agreement"), "refused": _l("not accepted"),
+            "withdrawn": _l("withdrawn by the consumer")}
+
+
+OUTCOMES = _outcomes()
+EXPORT_CAP = 100_000
+# What a facet groups on: the column, and how many values it lists.
+FACETS = {"category": ("category", 50), "issue": ("issue", 50), "company": ("respondent", 10),
+          "region": ("province", 40), "channel": ("channel", 10), "outcome": ("outcome", 10),
+          "timely": ("timely", 3), "has_narrative": ("has_narrative", 2), "rated": ("rating", 6)}
+
+
+def _condition(name, value):
+    from django.db.models import Q
+
+    from .query import USCC
+
+    yes = value == "yes"
+    if name == "region":
+        return Q(**{{2: "province", 4: "prefecture", 6: "county"}[len(value)]: value})
+    if name == "company":
+        return Q(uscc=value) if USCC.match(value) else Q(respondent=value)
+    if name == "timely":
+        return Q(timely=yes)
+    if name == "has_narrative":
+        return Q(has_narrative=yes)
+    if name == "rated":
+        return Q(rating__isnull=not yes)
+    return Q(**{name: value})
+
+
+def complaints(q, *, skip=None):
+    """Published complaints matching the query; `skip` leaves one list filter out (for its facet)."""
+    from django.db.models import Q
+
+    from .models import PublishedComplaint
+    from .search import apply
+
+    qs = PublishedComplaint.objects.all()
+    if q.received_min or q.received_max:
+        span = Q()
+        if q.received_min:
+            span &= Q(received__gte=q.received_min)
+        if q.received_max:
+            span &= Q(received__lte=q.received_max)
+        qs = qs.exclude(span) if q.not_received else qs.filter(span)
+    for name, (values, negated) in q.lists.items():
+        if name == skip:
+            continue
+        cond = Q()
+        for v in values:
+            cond |= _condition(name, v)
+        qs = qs.exclude(cond) if negated else qs.filter(cond)
+    return apply(qs, q.must, q.must_not)
+
+
+class Labels:
+    """Readers' labels of stored codes, in the active language, looked up once per answer."""
+
+    def __init__(self):
+        from django.utils.translation import get_language
+
+        from ombud.cases.models import Channel
+        from ombud.taxonomy.models import Term
+
+        en = (get_language() or "").startswith("en")
+        self.terms = {(s, c): (e if en else z) for s, c, e, z in
+                      Term.objects.values_list("scheme", "code", "name_en", "name_zh")}
+        self.channels = dict(Channel.choices)
+        self._regions = {}
+
+    def of(self, name, code):
+        if code in (None, ""):
+            return ""
+        if name in ("category", "issue"):
+            return self.terms.get((name, code), code)
+        if name == "channel":
+            return str(self.channels.get(code, code))
+        if name == "outcome":
+            return str(OUTCOMES.get(code, code))
+        if name == "region":
+            return self.region(code)
+        return str(code)
+
+    def region(self, path):
+        if path not in self._regions:
+            from ombud.regions.models import Region
+
+            self._regions[path] = Region.objects.filter(path=path).values_list("name", flat=True).first() or path
+        return self._regions[path]
+
+
+def hits(q):
+    """(total, [hit dicts]) for one page of the query, newest first, with highlights when searching."""
+    from .search import highlight
+
+    qs = complaints(q)
+    total = qs.count()
+    order = ("received", "id") if q.sort == "received_asc" else ("-received", "-id")
+    rows = list(qs.order_by(*order)[q.frm:q.frm + q.size])
+    labels = Labels()
+    out = []
+    for r in rows:
+        out.append({**public_row(r, labels), "highlight": {
+            "narrative": highlight(r.narrative, q.must), "response": highlight(r.response, q.must)}})
+    return total, out
+
+
+def public_row(r, labels):
+    """One published complaint as the public sees it (API and page)."""
+    return {
+        "complaint_id": r.id, "date_received": r.received, "date_finished": r.finished,
+        "region": r.county or r.prefecture or r.province, "region_name": labels.region(r.county or r.prefecture
+                                                                                          or r.province),
+        "authority": r.authority, "category": r.category, "category_name": labels.of("category", r.category),
+        "issue": r.issue, "issue_name": labels.of("issue", r.issue), "company": r.respondent,
+        "company_id": r.respondent_id, "uscc": r.uscc, "channel": r.channel,
+        "channel_name": labels.of("channel", r.channel), "outcome": r.outcome,
+        "outcome_name": labels.of("outcome", r.outcome), "timely": r.timely, "rating": r.rating,
+        "narrative": r.narrative, "response": r.response, "has_narrative": r.has_narrative,
+    }
+
+
+def aggregations(q):
+    """{facet: [{key, label, count}]}: counts per filter value under every other filter (as in ccdb5), so
+    a facet shows what choosing another of its values would give."""
+    from django.db.models import Count
+
+    labels = Labels()
+    out = {}
+    for name, (column, most) in FACETS.items():
+        qs = complaints(q, skip=name)
+        if name == "rated":
+            rated = qs.filter(rating__isnull=False).count()
+            out[name] = [{"key": "yes", "count": rated}, {"key": "no", "count": qs.count() - rated}]
+            continue
+        rows = (qs.exclude(**{column: ""}) if name in ("category", "issue", "company", "region", "channel",
+                                                       "outcome") else qs)
+        rows = rows.values(column).annotate(n=Count("id")).order_by("-n", column)[:most]
+        out[name] = [{"key": _facet_key(name, r[column]), "count": r["n"]} for r in rows]
+    for name, buckets in out.items():
+        for b in buckets:
+            b["label"] = _facet_label(name, b["key"], labels)
+    return out
+
+
+def _facet_key(name, value):
+    if name in ("timely", "has_narrative"):
+        return "unknown" if value is None else ("yes" if value else "no")
+    return value
+
+
+def _facet_label(name, key, labels):
+    from django.utils.translation import gettext as _
+
+    if name in ("timely", "has_narrative", "rated"):
+        return {"yes": _("yes"), "no": _("no"), "unknown": _("not known")}[key]
+    return labels.of(name, key)
+
+
+_LENS_COLUMN = {"category": "category", "issue": "issue", "company": "respondent", "region": "province"}
+
+
+def trends(q, *, lens="overview", sub_lens="", interval="month", depth=5):
+    """Counts per interval of date received: overall, or for the `depth` largest values of a lens, each
+    split by its `depth` largest sub-lens values. {"interval", "overview": [{date, count}], "lens": [...]}"""
+    from django.db.models import Count
+    from django.db.models.functions import Trunc
+
+    qs = complaints(q)
+    period = Trunc("received", interval)
+    series = [{"date": r["p"], "count": r["n"]} for r in
+              qs.annotate(p=period).values("p").annotate(n=Count("id")).order_by("p")]
+    out = {"interval": interval, "lens": lens, "sub_lens": sub_lens, "overview": series, "buckets": []}
+    if lens == "overview":
+        return out
+    labels = Labels()
+    col = _LENS_COLUMN[lens]
+    top = list(qs.exclude(**{col: ""}).values(col).annotate(n=Count("id")).order_by("-n", col)[:depth])
+    keys = [t[col] for t in top]
+    per = {}
+    for r in (qs.filter(**{col + "__in": keys}).annotate(p=period).values(col, "p").annotate(n=Count("id"))
+              .order_by("p")):
+        per.setdefault(r[col], []).append({"date": r["p"], "count": r["n"]})
+    name = "company" if lens == "company" else lens
+    for t in top:
+        out["buckets"].append({"key": t[col], "label": labels.of(name if name != "company" else "", t[col]),
+                               "count": t["n"], "series": per.get(t[col], []), "sub": []})
+    if sub_lens:
+        scol = _LENS_COLUMN[sub_lens]
+        sname = "" if sub_lens == "company" else sub_lens
+        for b in out["buckets"]:
+            inner = qs.filter(**{col: b["key"]}).exclude(**{scol: ""})
+            stop = list(inner.values(scol).annotate(n=Count("id")).order_by("-n", scol)[:depth])
+            sper = {}
+            for r in (inner.filter(**{scol + "__in": [s[scol] for s in stop]}).annotate(p=period)
+                      .values(scol, "p").annotate(n=Count("id")).order_by("p")):
+                sper.setdefault(r[scol], []).append({"date": r["p"], "count": r["n"]})
+            b["sub"] = [{"key": s[scol], "label": labels.of(sname, s[scol]), "count": s["n"],
+                         "series": sper.get(s[scol], [])} for s in stop]
+    return out
+
+
+def export_rows(q, *, cap=None):
+    """(rows matching, an iterator of at most `cap` (EXPORT_CAP) PublishedComplaint rows, newest first)."""
+    cap = EXPORT_CAP if cap is None else cap
+    qs = complaints(q)
+    total = qs.count()
+    return total, qs.order_by("-received", "-id")[:cap].iterator(chunk_size=2000)
+
+
+def database_meta(*, now=None):
+    """ccdb5's `_meta`: when the data last changed, how many complaints it holds, and whether publication
+    has fallen behind (no finished pass within settings.OMBUD_PUBLIC_STALE_MINUTES)."""
+    from django.conf import settings
+
+    from .models import PublicationRun, PublishedComplaint
+
+    last = PublicationRun.objects.filter(finished_at__isnull=False).order_by("-finished_at", "-id").first()
+    limit = dt.timedelta(minutes=getattr(settings, "OMBUD_PUBLIC_STALE_MINUTES", 60))
+    now = now or timezone.now()
+    return {
+        "last_updated": last.finished_at if last else None,
+        "total_record_count": last.total if last else PublishedComplaint.objects.count(),
+        "is_data_stale": last is None or now - last.finished_at > limit,
+        "rule_version": last.rule_version if last else None,
+        "export_cap": EXPORT_CAP,
+    }

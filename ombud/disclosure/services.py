@@ -1,5 +1,8 @@
-"""State changes of public disclosure: queueing a consenting complainant's account, and its review. Each
-writes its NarrativeEvent in the same transaction."""
+"""State changes of public disclosure: queueing a consenting complainant's account, and its review (each
+writes its NarrativeEvent in the same transaction); publishing due complaints to the open complaint
+database, and taking down those whose public period is over."""
+import datetime as dt
+
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext_noop
@@ -7,7 +10,14 @@ from django.utils.translation import gettext_noop
 from ombud.core.errors import DomainError, Forbidden, InvalidInput, NotFound
 
 from . import selectors
-from .models import Narrative, NarrativeAction, NarrativeEvent, NarrativeStatus
+from .models import (
+    Narrative,
+    NarrativeAction,
+    NarrativeEvent,
+    NarrativeStatus,
+    PublicationRun,
+    PublishedComplaint,
+)
 
 
 def _record(narrative, *, actor, action, note="", **data):
@@ -88,6 +98,7 @@ def approve_narrative(*, narrative, actor, text):
     narrative.save(update_fields=["text", "status", "reviewed_at", "reviewed_by"])
     _record(narrative, actor=actor.user, action=NarrativeAction.APPROVED,
             edited=text != narrative.scrubbed.strip())
+    republish(case_ids=[narrative.case_id])
     return narrative
 
 
@@ -118,4 +129,162 @@ def withdraw_consent(*, case, actor):
         narrative.status = NarrativeStatus.WITHDRAWN
         narrative.save(update_fields=["status"])
     _record(narrative, actor=actor.user, action=NarrativeAction.WITHDRAWN)
+    republish(case_ids=[case.pk])  # out of the public database now, not at the next run
     return narrative
+
+
+# --------------------------------------------------------------------------- the open complaint database
+
+def _regions(region_codes):
+    from ombud.regions.services import NATION_CODE, path_of
+
+    out = {}
+    for code in region_codes:
+        path = "" if not code or code == NATION_CODE else path_of(code)
+        out[code] = (path[:2], path[:4] if len(path) >= 4 else "", path if len(path) == 6 else "")
+    return out
+
+
+def _published_rows(values, *, rule, now):
+    """PublishedComplaint objects for case dicts (cases.selectors.PUBLICATION_FIELDS), keeping only the
+    fields the rule publishes."""
+    from ombud.workflow.selectors import accepted_in_time
+
+    from .search import index_text
+
+    values = list(values)
+    ids = [v["id"] for v in values]
+    fields = set(rule.fields)
+    timely = accepted_in_time(ids) if "timely" in fields else {}
+    accounts = {}
+    if rule.narratives and "narrative" in fields:
+        accounts = dict(Narrative.objects.filter(case_id__in=ids, status=NarrativeStatus.APPROVED)
+                        .values_list("case_id", "text"))
+    regions = _regions({v["authority__region"] for v in values})
+    tz = timezone.get_current_timezone()
+    rows = []
+    for v in values:
+        where = regions[v["authority__region"]] if "authority" in fields else ("", "", "")
+        narrative = accounts.get(v["id"], "")
+        response = v["public_response"] if "response" in fields else ""
+        rows.append(PublishedComplaint(
+            id=v["id"], received=timezone.localtime(v["received_at"], tz).date(),
+            finished=timezone.localtime(v["closed_at"], tz).date(), published_at=now, rule_version=rule.version,
+            province=where[0], prefecture=where[1], county=where[2],
+            authority=v["authority__name"] if "authority" in fields else "",
+            category=v["category"] if "category" in fields else "",
+            issue=v["issue_type"] if "issue" in fields else "",
+            respondent_id=v["respondent_id"] if "respondent" in fields else None,
+            respondent=(v["respondent__name"] or "") if "respondent" in fields else "",
+            uscc=(v["respondent__uscc"] or "") if "respondent" in fields else "",
+            channel=v["channel"] if "channel" in fields else "",
+            outcome=v["outcome"] if "outcome" in fields else "",
+            timely=timely.get(v["id"]), rating=v["rating_handling"] if "rating" in fields else None,
+            narrative=narrative, response=response, has_narrative=bool(narrative),
+            search=index_text(narrative, response)))
+    return rows
+
+
+def _write(rows):
+    """Replace these complaints' rows (delete, then insert: the text index follows both)."""
+    PublishedComplaint.objects.filter(id__in=[r.id for r in rows]).delete()
+    PublishedComplaint.objects.bulk_create(rows, batch_size=1000)
+
+
+def _window(rule, now):
+    """(finished after, finished up to): the cases the rule has public at `now`."""
+    upto = now - dt.timedelta(days=rule.delay_days)
+    try:
+        after = upto.replace(year=upto.year - rule.public_years)
+    except ValueError:  # 29 February
+        after = upto.replace(year=upto.year - rule.public_years, day=28)
+    return after, upto
+
+
+def publish_due(*, now=None, batch=2000, progress=None):
+    """One pass over the open complaint database: publish what became due since the last pass, refresh
+    what changed (a public response, a rating, a reviewed account), take down what the rule no longer
+    publishes. A new rule version republishes everything. `progress(done, total)` is called as it goes.
+    Returns the PublicationRun."""
+    from ombud.cases.selectors import (
+        cases_changed_since,
+        finished_between,
+        last_event_id,
+    )
+
+    given, now = now, now or timezone.now()
+    rule = selectors.current_rule()
+    last = PublicationRun.objects.filter(finished_at__isnull=False).order_by("-started_at", "-id").first()
+    run = PublicationRun(started_at=now, rule_version=rule.version if rule else None)
+    if rule is None:
+        run.removed = PublishedComplaint.objects.all().delete()[0]
+        run.watermark = last.watermark if last else 0
+    else:
+        after, upto = _window(rule, now)
+        kw = {"kinds": rule.kinds, "statuses": rule.statuses}
+        if last is None or last.rule_version != rule.version or last.cutoff is None:
+            run.watermark = last_event_id()  # read first: an event after it is picked up next time
+            run.removed = PublishedComplaint.objects.exclude(rule_version=rule.version).delete()[0]
+            due, changed = finished_between(**kw, after=after, upto=upto), set()
+        else:
+            changed, run.watermark = cases_changed_since(last.watermark)
+            due = finished_between(**kw, after=max(after, last.cutoff), upto=upto)
+        run.cutoff = upto
+        expired = PublishedComplaint.objects.filter(finished__lt=timezone.localtime(after).date())
+        run.removed += expired.delete()[0]
+        total = due.count() + len(changed)
+        done, chunk = 0, []
+        for v in due.iterator(chunk_size=batch):
+            chunk.append(v)
+            if len(chunk) >= batch:
+                done += _flush(chunk, rule, now, run)
+                chunk = []
+                if progress:
+                    progress(done, total)
+        done += _flush(chunk, rule, now, run)
+        # Changed cases: refreshed if still public, taken down if no longer (a finished case reopened).
+        for ids in _chunks(sorted(changed), batch):
+            rows = list(finished_between(**kw, after=after, upto=upto, ids=ids))
+            gone = set(ids) - {v["id"] for v in rows}
+            run.removed += PublishedComplaint.objects.filter(id__in=gone).delete()[0]
+            done += _flush(rows, rule, now, run) + len(gone)
+            if progress:
+                progress(done, total)
+    run.total = PublishedComplaint.objects.count()
+    run.finished_at = given or timezone.now()
+    run.save()
+    return run
+
+
+def _chunks(items, size):
+    for i in range(0, len(items), size):
+        yield items[i:i + size]
+
+
+def _flush(values, rule, now, run):
+    if not values:
+        return 0
+    ids = [v["id"] for v in values]
+    had = set(PublishedComplaint.objects.filter(id__in=ids).values_list("id", flat=True))
+    with transaction.atomic():
+        _write(_published_rows(values, rule=rule, now=now))
+    run.updated += len(had)
+    run.added += len(ids) - len(had)
+    return len(ids)
+
+
+def republish(*, case_ids):
+    """Refresh these complaints in the open database now if they are public (a reviewed or withdrawn
+    account must not wait for the next pass)."""
+    from ombud.cases.selectors import finished_between
+
+    rule = selectors.current_rule()
+    ids = list(PublishedComplaint.objects.filter(id__in=case_ids).values_list("id", flat=True))
+    if rule is None or not ids:
+        return 0
+    now = timezone.now()
+    after, upto = _window(rule, now)
+    rows = list(finished_between(kinds=rule.kinds, statuses=rule.statuses, after=after, upto=upto, ids=ids))
+    PublishedComplaint.objects.filter(id__in=set(ids) - {v["id"] for v in rows}).delete()
+    _write(_published_rows(rows, rule=rule, now=now))
+    return len(rows)

@@ -10,3 +10,12 @@ from . import services
 @lock_task("disclosure-queue")
 def queue_accounts():
     return services.queue_finished()
+
+
+# Publication waits `delay_days` after a case finishes, so a pass every five minutes is plenty; `_meta`
+# reports the data stale when the last pass is older than settings.OMBUD_PUBLIC_STALE_MINUTES.
+@db_periodic_task(crontab(minute="2-59/5"))
+@lock_task("disclosure-publish")
+def publish_complaints():
+    run = services.publish_due()
+    return {"added": run.added, "updated": run.updated, "removed": run.removed, "total": run.total}

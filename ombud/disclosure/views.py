@@ -138,6 +138,113 @@ def business(request, pk):
         "merchants": merchants}, status=422 if errors else 200)
 
 
+# ---- the open complaint database's search page (over the same query as /api/v1/public/complaints) -------
+
+def _page_params(get):
+    """The page's form speaks the API's parameters, except that a filter is negated with a checkbox
+    (`neg_<name>`) rather than by renaming it to `not_<name>`."""
+    from . import query as qm
+
+    params = get.copy()
+    for name in qm.LIST_FILTERS:
+        if params.get("neg_" + name) and params.getlist(name):
+            params.setlist("not_" + name, params.getlist(name))
+            params.pop(name)
+    if params.get("neg_date_received"):
+        params["not_date_received"] = "true"
+    return params
+
+
+def _trend_chart(trend):
+    """charts.js line data: one line overall, or one per lens value."""
+    from django.utils.formats import date_format
+
+    labels = {"day": "SHORT_DATE_FORMAT", "week": "SHORT_DATE_FORMAT", "month": "YEAR_MONTH_FORMAT",
+              "quarter": "YEAR_MONTH_FORMAT", "year": "Y"}
+    buckets = trend["buckets"] or [{"label": _("all published complaints"), "series": trend["overview"]}]
+    days = sorted({p["date"] for b in buckets for p in b["series"]})
+    index = {d: i for i, d in enumerate(days)}
+    series = []
+    for b in buckets:
+        values = [0] * len(days)
+        for p in b["series"]:
+            values[index[p["date"]]] = p["count"]
+        series.append({"name": str(b["label"]), "data": values})
+    return {"title": str(_("Complaints received, by date received")), "empty": str(_("No complaint matches.")),
+            "labels": {"save_image": str(_("Save as image"))},
+            "x": [date_format(d, labels[trend["interval"]]) for d in days], "series": series}
+
+
+def _with_counts(selects, aggs, get):
+    """The form's selects: each option with the count the query would give (from the aggregations, where
+    known) and whether it is chosen, and whether the filter is negated."""
+    out = []
+    for name, label, options in selects:
+        counts = {b["key"]: b["count"] for b in aggs.get(name, [])}
+        chosen = get.get(name, "")
+        out.append({"name": name, "label": label, "negated": bool(get.get("neg_" + name)), "errors": None,
+                    "options": [(value, text, counts.get(value), value == chosen) for value, text in options]})
+    return out
+
+
+def complaints(request):
+    """Search published complaints: filters (each can be negated), full text, counts per value, a trend
+    chart and export links, all over the same query as the API."""
+    from urllib.parse import urlencode
+
+    from ombud.cases.models import Channel
+    from ombud.regions.models import Region
+    from ombud.taxonomy.selectors import choices
+
+    from . import query as qm
+
+    params = _page_params(request.GET)
+    q, errors = qm.parse(params, size_default=20)
+    lens, _sub_lens, interval, depth, more = qm.parse_trends(params)
+    errors += more
+    errors = {e["loc"][-1].removeprefix("not_"): e["msg"] for e in errors}
+    selects = [
+        ("region", _("Province"), list(Region.objects.filter(level=1).order_by("code").values_list("path", "name"))),
+        ("category", _("Goods or service"), [(c, label) for c, label, _g in choices("category")]),
+        ("issue", _("Issue"), [(c, label) for c, label, _g in choices("issue")]),
+        ("channel", _("Channel"), list(Channel.choices)),
+        ("outcome", _("Outcome"), list(selectors.OUTCOMES.items()))]
+    context = {"errors": errors, "q": q, "values": request.GET, "lens": lens, "interval": interval,
+               "selects": _with_counts(selects, {}, request.GET),
+               "yes_no": _with_counts([(n, label, [("yes", _("yes")), ("no", _("no"))]) for n, label in (
+                   ("timely", _("Accepted within the statutory period")),
+                   ("has_narrative", _("With the consumer's account")), ("rated", _("Rated by the consumer")))],
+                   {}, request.GET),
+               "lenses": [(k, v) for k, v in (("overview", _("all together")), ("category", _("by category")),
+                                              ("issue", _("by issue")), ("company", _("by business")),
+                                              ("region", _("by province")))],
+               "intervals": [("day", _("day")), ("week", _("week")), ("month", _("month")),
+                             ("quarter", _("quarter")), ("year", _("year"))],
+               "meta": selectors.database_meta(), "cap": f"{selectors.EXPORT_CAP:,}",
+               "chosen": len(q.lists) + bool(q.received_min or q.received_max),
+               "query_params": [(k, val) for k, vals in request.GET.lists() if k != "frm" for val in vals]}
+    if not errors:
+        total, hits = selectors.hits(q)
+        aggs = selectors.aggregations(q)
+        trend = selectors.trends(q, lens=lens, interval=interval, depth=depth)
+        base = q.params() + [("lang", request.LANGUAGE_CODE)]
+        here = [(k, val) for k, vals in request.GET.lists() if k != "frm" for val in vals]
+        context.update({
+            "total": total, "hits": hits, "counts": {name: {b["key"]: b["count"] for b in buckets}
+                                                     for name, buckets in aggs.items()}, "aggs": aggs,
+            "chart": _trend_chart(trend), "selects": _with_counts(selects, aggs, request.GET),
+            "yes_no": _with_counts([(d["name"], d["label"], [(o[0], o[1]) for o in d["options"]])
+                                    for d in context["yes_no"]], aggs, request.GET),
+            "exports": {fmt: "/api/v1/public/complaints/export?" + urlencode(base + extra) for fmt, extra in (
+                ("csv", [("format", "csv")]), ("json", [("format", "json")]),
+                ("cfpb", [("format", "csv"), ("layout", "cfpb")]))},
+            "api": "/api/v1/public/complaints?" + urlencode(base),
+            "previous": urlencode(here + [("frm", max(0, q.frm - q.size))]) if q.frm else "",
+            "next": urlencode(here + [("frm", q.frm + q.size)]) if q.frm + q.size < min(total, 10_000) else "",
+            "first": q.frm + 1, "last": q.frm + len(hits)})
+    return render(request, "disclosure/complaints.html", context, status=422 if errors else 200)
+
+
 # ---- the complainant's view of their account's publication ------------------------------------------------
 
 @login_required

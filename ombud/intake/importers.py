@@ -148,8 +148,31 @@ def _memoised(fn):
     return wrapper
 
 
+_TERMS = {}  # (scheme, code, English name or Chinese name, lower-cased) -> code; filled as an import starts
+
+
+def load_terms():
+    """Read the taxonomy, so that a value naming a term (by code, or its Chinese or English name, as
+    Ombud's own export in CFPB's layout writes it) maps back to it."""
+    from ombud.taxonomy.models import Term
+
+    _TERMS.clear()
+    _memo.clear()
+    for scheme, code, en, zh in Term.objects.values_list("scheme", "code", "name_en", "name_zh"):
+        for name in (code, en, zh):
+            if name:
+                _TERMS[(scheme, name.strip().lower())] = code
+
+
+def _term(scheme, text):
+    return _TERMS.get((scheme, (text or "").strip().lower()))
+
+
 @_memoised
 def product_category(product, sub_product=""):
+    known = _term("category", product)
+    if known:
+        return known
     p = (product or "").lower().replace("_", " ")
     if not p:
         return "other_services"
@@ -162,6 +185,9 @@ def product_category(product, sub_product=""):
 
 @_memoised
 def issue_type(issue):
+    known = _term("issue", issue)
+    if known:
+        return known
     text = (issue or "").lower()
     if text:
         for words, code in ISSUE_KEYWORDS:
@@ -349,6 +375,7 @@ class Importer:
     # ---------------------------------------------------------------- run
     def run(self):
         started = time.perf_counter()
+        load_terms()
         try:
             fh = open(self.path, "rb")
         except OSError as exc:
