@@ -197,7 +197,7 @@ def hits(q):
     from .search import highlight
 
     qs = complaints(q)
-    total = qs.count()
+    total = _count(q, qs)
     order = ("received", "id") if q.sort == "received_asc" else ("-received", "-id")
     rows = list(qs.order_by(*order)[q.frm:q.frm + q.size])
     labels = Labels()
@@ -206,6 +206,18 @@ def hits(q):
         out.append({**public_row(r, labels), "highlight": {
             "narrative": highlight(r.narrative, q.must), "response": highlight(r.response, q.must)}})
     return total, out
+
+
+def _count(q, qs):
+    """How many rows match. With no filter and no words that is the whole database, which the last
+    publication pass counted (a scan of every row otherwise)."""
+    from .models import PublicationRun
+
+    if not (q.lists or q.received_min or q.received_max or q.must or q.must_not):
+        last = PublicationRun.objects.filter(finished_at__isnull=False).order_by("-finished_at", "-id").first()
+        if last is not None:
+            return last.total
+    return qs.count()
 
 
 def public_row(r, labels):
@@ -225,25 +237,75 @@ def public_row(r, labels):
 
 def aggregations(q):
     """{facet: [{key, label, count}]}: counts per filter value under every other filter (as in ccdb5), so
-    a facet shows what choosing another of its values would give."""
+    a facet shows what choosing another of its values would give. On PostgreSQL the facets whose own
+    filter is not set share the same rows, so they are counted in one scan (GROUPING SETS)."""
+    from django.db import connection
     from django.db.models import Count
 
     labels = Labels()
     out = {}
+    shared = [n for n in FACETS if n not in q.lists and n != "company"]
+    if connection.vendor == "postgresql" and len(shared) > 1:
+        out.update(_facets_in_one_scan(q, shared))
     for name, (column, most) in FACETS.items():
+        if name in out:
+            continue
         qs = complaints(q, skip=name)
         if name == "rated":
             rated = qs.filter(rating__isnull=False).count()
             out[name] = [{"key": "yes", "count": rated}, {"key": "no", "count": qs.count() - rated}]
             continue
-        rows = (qs.exclude(**{column: ""}) if name in ("category", "issue", "company", "region", "channel",
-                                                       "outcome") else qs)
+        rows = qs.exclude(**{column: ""}) if name in _TEXT_FACETS else qs
         rows = rows.values(column).annotate(n=Count("id")).order_by("-n", column)[:most]
         out[name] = [{"key": _facet_key(name, r[column]), "count": r["n"]} for r in rows]
     for name, buckets in out.items():
         for b in buckets:
             b["label"] = _facet_label(name, b["key"], labels)
-    return out
+    return {name: out[name] for name in FACETS}
+
+
+_TEXT_FACETS = ("category", "issue", "company", "region", "channel", "outcome")
+
+
+def _facets_in_one_scan(q, names):
+    """The facets `names` (none of them filtered) over the query's rows, in one pass (PostgreSQL)."""
+    from django.core.exceptions import EmptyResultSet, FullResultSet
+    from django.db import connection
+
+    qs = complaints(q)
+    compiler = qs.query.get_compiler(using=qs.db)
+    try:
+        where, params = compiler.compile(qs.query.where)
+    except FullResultSet:
+        where, params = "", []
+    except EmptyResultSet:
+        return {n: [] if n != "rated" else [{"key": "yes", "count": 0}, {"key": "no", "count": 0}] for n in names}
+    exprs = {n: ("(rating IS NOT NULL)" if n == "rated" else f'"{FACETS[n][0]}"') for n in names}
+    cols = ", ".join(f"GROUPING({e}) AS g{i}, {e} AS v{i}" for i, e in enumerate(exprs.values()))
+    sets = ", ".join(f"({e})" for e in exprs.values())
+    sql = (f"SELECT {cols}, COUNT(*) FROM disclosure_publishedcomplaint {'WHERE ' + where if where else ''} "
+           f"GROUP BY GROUPING SETS ({sets})")
+    found = {n: [] for n in names}
+    with connection.cursor() as cur:
+        cur.execute(sql, params)
+        for row in cur.fetchall():
+            n_rows = row[-1]
+            for i, name in enumerate(names):
+                if row[2 * i] == 0:  # this row is grouped by this facet
+                    value = row[2 * i + 1]
+                    if name in _TEXT_FACETS and value == "":
+                        break
+                    key = ("yes" if value else "no") if name == "rated" else _facet_key(name, value)
+                    found[name].append({"key": key, "count": n_rows})
+                    break
+    for name in names:
+        found[name].sort(key=lambda b: (-b["count"], str(b["key"])))
+        if name == "rated":
+            counts = {b["key"]: b["count"] for b in found[name]}
+            found[name] = [{"key": "yes", "count": counts.get("yes", 0)}, {"key": "no", "count": counts.get("no", 0)}]
+        else:
+            found[name] = found[name][:FACETS[name][1]]
+    return found
 
 
 def _facet_key(name, value):
@@ -307,7 +369,7 @@ def export_rows(q, *, cap=None):
     """(rows matching, an iterator of at most `cap` (EXPORT_CAP) PublishedComplaint rows, newest first)."""
     cap = EXPORT_CAP if cap is None else cap
     qs = complaints(q)
-    total = qs.count()
+    total = _count(q, qs)
     return total, qs.order_by("-received", "-id")[:cap].iterator(chunk_size=2000)
 
 
