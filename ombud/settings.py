@@ -8,7 +8,41 @@ BASE_DIR = Path(__file__).resolve().parent
 DATA_DIR = Path(os.environ.get("OMBUD_DATA_DIR", BASE_DIR.parent / "var")).resolve()
 DATA_DIR.mkdir(parents=True, exist_ok=True)
 
-SECRET_KEY = os.environ.get("OMBUD_SECRET_KEY", "dev-only-insecure-key-change-me")
+# Keys anyone can read in this repository's history: a server must never sign with one.
+WEAK_SECRET_KEYS = {"dev-only-insecure-key-change-me", "change-me", "secret", ""}
+
+
+def _secret_key():
+    """OMBUD_SECRET_KEY, else the key generated on first start and kept in DATA_DIR/secret_key (0600).
+    Several processes may start at once: the first to link its file in place wins, the others read it."""
+    import secrets
+    import tempfile
+
+    given = os.environ.get("OMBUD_SECRET_KEY")
+    if given is not None:
+        if given in WEAK_SECRET_KEYS or len(given) < 32:
+            from django.core.exceptions import ImproperlyConfigured
+
+            raise ImproperlyConfigured(
+                "OMBUD_SECRET_KEY is a published or short key: anyone could forge signed links with it. Unset it "
+                "(a random key is then generated under OMBUD_DATA_DIR) or give at least 32 random characters.")
+        return given
+    path = DATA_DIR / "secret_key"
+    if not path.exists():
+        fd, tmp = tempfile.mkstemp(dir=DATA_DIR, prefix=".secret_key.")
+        with os.fdopen(fd, "w") as fh:
+            fh.write(secrets.token_urlsafe(50))
+        os.chmod(tmp, 0o600)
+        try:
+            os.link(tmp, path)
+        except FileExistsError:
+            pass
+        finally:
+            os.unlink(tmp)
+    return path.read_text().strip()
+
+
+SECRET_KEY = _secret_key()
 DEBUG = os.environ.get("OMBUD_DEBUG", "0") == "1"
 ALLOWED_HOSTS = os.environ.get("OMBUD_ALLOWED_HOSTS", "127.0.0.1,localhost,testserver").split(",")
 
@@ -145,6 +179,8 @@ LOGOUT_REDIRECT_URL = "home"
 OMBUD_RATE_LIMITS = os.environ.get("OMBUD_RATE_LIMITS", "1") == "1"
 OMBUD_PUBLIC_FORMS_PER_HOUR = int(os.environ.get("OMBUD_PUBLIC_FORMS_PER_HOUR", "20"))
 OMBUD_TRACKING_PER_HOUR = int(os.environ.get("OMBUD_TRACKING_PER_HOUR", "60"))
+# A link to an official document works this many days after it was made; the case page always has a fresh one.
+OMBUD_DOCUMENT_LINK_DAYS = int(os.environ.get("OMBUD_DOCUMENT_LINK_DAYS", "30"))
 # The open complaint database's API, per client (API key, else address): searches and exports.
 OMBUD_PUBLIC_RATE = os.environ.get("OMBUD_PUBLIC_RATE", "120/m")
 OMBUD_PUBLIC_EXPORT_RATE = os.environ.get("OMBUD_PUBLIC_EXPORT_RATE", "10/m")

@@ -8,11 +8,14 @@ _SALT = "ombud.documents"
 
 
 def token(document):
+    """A signed, timestamped link token: it opens the document for OMBUD_DOCUMENT_LINK_DAYS days."""
     return signing.dumps(document.pk, salt=_SALT, compress=True)
 
 
 def by_token(value):
-    return Document.objects.select_related("case").get(pk=signing.loads(value, salt=_SALT))
+    """The document of a token; signing.BadSignature (SignatureExpired included) when forged or too old."""
+    age = settings.OMBUD_DOCUMENT_LINK_DAYS * 86400
+    return Document.objects.select_related("case").get(pk=signing.loads(value, salt=_SALT, max_age=age))
 
 
 def url(document, absolute=False):
