@@ -341,3 +341,16 @@ def test_the_one_scan_counts_equal_the_per_facet_counts(world):
                     key = selectors._facet_key(name, v)
                     expect[key] = expect.get(key, 0) + 1
             assert {b["key"]: b["count"] for b in one[name]} == expect, (params, name)
+
+
+@NOW
+def test_the_chinese_search_page_has_no_english_but_data(world):
+    from .test_chinese_pages import english_in
+
+    services.publish_due()
+    client = Client(headers={"Accept-Language": "zh-hans"})
+    for params in ({}, {"category": "household_electronics", "neg_category": "1", "lens": "issue"},
+                   {"date_received_min": "bad"}, {"search_term": "refund"}):
+        html = client.get("/complaints/", params).content.decode()
+        data = [w for r in PublishedComplaint.objects.all() for w in (r.narrative + " " + r.response).split()]
+        assert english_in(html, data=["bad", "refund", "CFPB", "API", *data]) == [], params

@@ -97,11 +97,12 @@ def account_of(case):
 # --------------------------------------------------------------------------- the open complaint database
 
 def _outcomes():
-    from django.utils.translation import gettext_lazy as _l
+    from django.utils.translation import gettext_lazy
 
-    return {"presettled": _l("settled by the business itself (ODR)"), "agreement": _l("settled by mediation"),
-            "terminated": _l("mediation ended without agreement"), "refused": _l("not accepted"),
-            "withdrawn": _l("withdrawn by the consumer")}
+    return {"presettled": gettext_lazy("settled by the business itself (ODR)"),
+            "agreement": gettext_lazy("settled by mediation"),
+            "terminated": gettext_lazy("mediation ended without agreement"), "refused": gettext_lazy("not accepted"),
+            "withdrawn": gettext_lazy("withdrawn by the consumer")}
 
 
 OUTCOMES = _outcomes()
