@@ -1,12 +1,15 @@
 #!/usr/bin/env python3
-"""The public side at national size: the open complaint database (≥ 2,000,000 published complaints), its
-trends and export, the business page, and the commitment registry (1,500,000 pledges), in one PostgreSQL
-database, each figure beside a plain SQL query on the same data in the same run.
+"""The public side at national size, each figure beside plain SQL on the same data in the same run.
 
-    .venv/bin/python bench/public.py                     # build ombud_public (≈ 45 min), then measure
+The open complaint database (≥ 2,000,000 published complaints): its search API, trends and export; the
+business page; the commitment registry (1,500,000 pledges); all in one PostgreSQL database.
+
+    .venv/bin/python bench/public.py                     # build ombud_public (≈ 32 min on 2 cores), then measure
     .venv/bin/python bench/public.py --reuse             # measure the database an earlier run left behind
     .venv/bin/python bench/public.py --from-step publish # resume the build at a step
     .venv/bin/python bench/public.py --db ombud_public_small --scale 0.002 --entries 20000   # a quick run
+    .venv/bin/python bench/public.py --reuse --only company,trends   # only the queries so labelled
+    .venv/bin/python bench/public.py --reuse --explain "not category"  # each request's SQL, EXPLAIN ANALYZE
 
 Build (skipped with --reuse), each step timed and kept in the database (table bench_public_setup):
   create      drop and create the database, migrate
@@ -38,7 +41,7 @@ import psycopg
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT / "bench"))
-import registry  # noqa: E402  (bench/registry.py: the pledge generator and the registry measurement)
+import registry  # bench/registry.py: the pledge generator and the registry measurement)
 
 SERVER = "postgresql://postgres@127.0.0.1:5432"
 STEPS = ("create", "synth", "narratives", "publish", "registry", "store")
@@ -289,7 +292,8 @@ class Data:
 
         self.rng = rng
         self.categories = sorted(Term.objects.filter(scheme="category").values_list("code", flat=True))
-        self.provinces = sorted(Region.objects.filter(level=1).values_list("code", flat=True))
+        held = {p for (p,) in _sql("SELECT DISTINCT province FROM disclosure_publishedcomplaint")}
+        self.provinces = sorted(c for c, p in Region.objects.filter(level=1).values_list("code", "path") if p in held)
         busy = _sql("SELECT respondent, respondent_id, count(*) FROM disclosure_publishedcomplaint WHERE "
                     "respondent <> '' GROUP BY 1, 2 ORDER BY 3 DESC LIMIT 20")
         self.busy = [(name, pk, n) for name, pk, n in busy]
@@ -313,7 +317,7 @@ COMMON, RARE_WORD = "退款", "黑胶"
 
 def search_kinds(d):
     return [
-        ("no filter", lambda: {}),
+        ("no filter", dict),
         ("category", lambda: {"category": d.cat()}),
         ("province + category", lambda: {"region": d.prov(), "category": d.cat()}),
         ("not category", lambda: {"not_category": d.cat()}),
@@ -351,11 +355,11 @@ def trend_kinds(d, window):
                "ORDER BY count(*) DESC LIMIT 5")
         return {"lens": "company", "sub_lens": "issue", "trend_interval": "quarter"}, [
             (f"SELECT {period('quarter')}, count(*) {base} GROUP BY 1", w),
-            (f"SELECT b.name, x.* FROM (SELECT c.respondent_id, {period('quarter')} AS p, count(*) {base} "
-             f"AND c.respondent_id IN ({top}) GROUP BY 1, 2) x JOIN businesses_business b ON b.id = x.respondent_id",
+            ((f"SELECT b.name, x.* FROM (SELECT c.respondent_id, {period('quarter')} AS p, count(*) {base} "
+              f"AND c.respondent_id IN ({top}) GROUP BY 1, 2) x JOIN businesses_business b ON b.id = x.respondent_id"),
              w + w),
-            (f"SELECT c.respondent_id, c.issue_type, {period('quarter')}, count(*) {base} "
-             f"AND c.respondent_id IN ({top}) GROUP BY 1, 2, 3", w + w)]
+            ((f"SELECT c.respondent_id, c.issue_type, {period('quarter')}, count(*) {base} "
+              f"AND c.respondent_id IN ({top}) GROUP BY 1, 2, 3"), w + w)]
 
     def region_issue():
         code = d.prov()
@@ -399,7 +403,14 @@ def measure(args, as_of):
 
     log(f"search: {len(d.categories)} categories, {len(d.provinces)} provinces, busiest company "
         f"{d.busy[0][0]} ({d.busy[0][2]:,} complaints)")
+    only = [w.strip() for w in (args.only or "").split(",") if w.strip()]
+
+    def wanted(label):
+        return not only or any(w in label for w in only)
+
     for label, make in search_kinds(d):
+        if not wanted(label):
+            continue
         params = [make() for _ in range(n)]
         for p in params[:2]:
             get(client, api, p)
@@ -416,6 +427,8 @@ def measure(args, as_of):
 
     window = services._window(services.selectors.current_rule(), as_of)
     for label, make in trend_kinds(d, window):
+        if not wanted(f"trends {label}"):
+            continue
         made = [make() for _ in range(n)]
         for p, sqls in made[:2]:
             get(client, api + "/trends", p)
@@ -428,6 +441,8 @@ def measure(args, as_of):
 
     start, end = dt.date(2023, 1, 1), dt.date(2023, 12, 31)
     for label, pks in (("busy", [pk for _name, pk, _n in d.busy]), ("quiet", [pk for pk, _n in d.quiet])):
+        if not wanted(f"business page, {label}"):
+            continue
         picks = [rng.choice(pks) for _ in range(n)]
         for pk in picks[:2]:
             get(client, f"/businesses/{pk}/", {"from": start.isoformat(), "to": end.isoformat()})
@@ -440,11 +455,12 @@ def measure(args, as_of):
         rows.append(("business", f"business page, {label}", t, ref, f"{sizes:,.0f} complaints/business"))
         log(f"  business {label}: p50 {pct(t, 50):,.1f} p95 {pct(t, 95):,.1f} (ref {pct(ref, 50):,.1f})")
 
-    log("registry (bench/registry.py's measurement, page through Django beside its naive SQL)")
-    for label, _search, page, _noindex, naive, found in registry.measure(args.registry_n):
-        rows.append(("registry", f"registry: {label}", page, naive, f"{found:.1f} rows shown"))
+    if wanted("registry"):
+        log("registry (bench/registry.py's measurement, page through Django beside its naive SQL)")
+        for label, _search, page, _noindex, naive, found in registry.measure(args.registry_n):
+            rows.append(("registry", f"registry: {label}", page, naive, f"{found:.1f} rows shown"))
 
-    export = export_figures(client, args.export_runs)
+    export = export_figures(client, args.export_runs) if wanted("export") else None
     return rows, export, d
 
 
@@ -547,8 +563,19 @@ def gb(b):
     return f"{b / 1e9:,.2f} GB" if b >= 1e8 else f"{b / 1e6:,.1f} MB"
 
 
+def export_row(export):
+    api, ref, matched = export
+    print(f"| export | CSV, newest 100,000 of {matched:,} | TTFB {pct([a[0] for a in api], 50):,.0f} / total "
+          f"{pct([a[1] for a in api], 50):,.0f} | TTFB {pct([a[0] for a in api], 95):,.0f} / total "
+          f"{pct([a[1] for a in api], 95):,.0f} | – | – | COPY: TTFB {pct([r[0] for r in ref], 50):,.0f} / total "
+          f"{pct([r[1] for r in ref], 50):,.0f} | TTFB {pct([r[0] for r in ref], 95):,.0f} / total "
+          f"{pct([r[1] for r in ref], 95):,.0f} | "
+          f"{pct([a[1] for a in api], 50) / pct([r[1] for r in ref], 50):,.1f}× | {len(api)} | "
+          f"{api[0][2] / 1e6:,.1f} MB (COPY {ref[0][2] / 1e6:,.1f} MB) |")
+
+
 def report(rows, export, setup, args):
-    print(f"\n# Public side at national size: {args.db}, {dt.datetime.now(dt.timezone.utc):%Y-%m-%d %H:%M} UTC")
+    print(f"\n# Public side at national size: {args.db}, {dt.datetime.now(dt.UTC):%Y-%m-%d %H:%M} UTC")
     print(f"\nMachine: {machine()}")
     s = sizes()
     print(f"\nDatabase {gb(s['database'])}; tables (with indexes / heap / rows):")
@@ -562,6 +589,7 @@ def report(rows, export, setup, args):
     if setup:
         print("\nSetup steps:")
         for step, seconds, detail in setup:
+            detail = json.loads(detail) if isinstance(detail, str) else detail
             print(f"  {step:<11} {seconds:>8,.1f} s  {json.dumps(detail, ensure_ascii=False)}")
     print("\n| group | query | API p50 | API p95 | target | within | reference p50 | reference p95 | ratio | n | note |")
     print("|---|---|---|---|---|---|---|---|---|---|---|")
@@ -571,14 +599,8 @@ def report(rows, export, setup, args):
         print(f"| {group} | {label} | {pct(t, 50):,.1f} | {pct(t, 95):,.1f} | ≤ {target} | {ok} | "
               f"{pct(ref, 50):,.1f} | {pct(ref, 95):,.1f} | {pct(t, 50) / max(pct(ref, 50), 1e-6):,.1f}× | "
               f"{len(t)} | {note} |")
-    api, ref, matched = export
-    print(f"| export | CSV, newest 100,000 of {matched:,} | TTFB {pct([a[0] for a in api], 50):,.0f} / total "
-          f"{pct([a[1] for a in api], 50):,.0f} | TTFB {pct([a[0] for a in api], 95):,.0f} / total "
-          f"{pct([a[1] for a in api], 95):,.0f} | – | – | COPY: TTFB {pct([r[0] for r in ref], 50):,.0f} / total "
-          f"{pct([r[1] for r in ref], 50):,.0f} | TTFB {pct([r[0] for r in ref], 95):,.0f} / total "
-          f"{pct([r[1] for r in ref], 95):,.0f} | "
-          f"{pct([a[1] for a in api], 50) / pct([r[1] for r in ref], 50):,.1f}× | {len(api)} | "
-          f"{api[0][2] / 1e6:,.1f} MB (COPY {ref[0][2] / 1e6:,.1f} MB) |")
+    if export is not None:
+        export_row(export)
     print("\nms, warm. API = GET through Django's test Client (the whole stack). Reference, same data, same run: "
           "search = the page's rows (LIMIT 25) + count(*) on disclosure_publishedcomplaint with the same filters; "
           "trends = GROUP BY date_trunc over cases_case filtered to publishable complaints (what one writes without "
@@ -603,6 +625,8 @@ def main():
     p.add_argument("--registry-n", type=int, default=100)
     p.add_argument("--export-runs", type=int, default=3)
     p.add_argument("--seed", type=int, default=10)
+    p.add_argument("--only", metavar="WORDS",
+                   help="measure only the queries whose label holds one of these comma-separated words")
     p.add_argument("--explain", nargs="?", const="all", metavar="WORDS",
                    help="instead of measuring, show each request's SQL and EXPLAIN ANALYZE of the slowest (only "
                         "the requests whose label holds one of these comma-separated words)")

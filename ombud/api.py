@@ -3,15 +3,20 @@ import json
 import logging
 
 import orjson
+from django.conf import settings
+from django.core.exceptions import RequestDataTooBig
 from ninja import NinjaAPI
 from ninja.errors import HttpError, ValidationError
 from ninja.openapi.docs import Swagger, render_template
+from ninja.parser import Parser
 from ninja.renderers import BaseRenderer
 
 from ombud.analytics.api import router as analytics_router
 from ombud.businesses.api import router as businesses_router
 from ombud.cases.api import router as cases_router
-from ombud.core.errors import DomainError, InvalidInput
+from ombud.core.errors import DomainError, InvalidInput, errors_body as _errors_body
+from ombud.core.inputs import too_deep
+from ombud.core.ratelimit import RateLimited
 from ombud.disclosure.api import router as disclosure_router
 from ombud.documents.api import router as documents_router
 from ombud.intake import api as intake_api
@@ -27,6 +32,20 @@ class ORJSONRenderer(BaseRenderer):
 
     def render(self, request, data, *, response_status):
         return orjson.dumps(data, default=str)
+
+
+class JSONParser(Parser):
+    """ninja's JSON parser, saying what is wrong with a body in the error shape: ninja turns any failure here
+    into a 400 (`http_error` below unwraps it), and JSON nested past the decoder's recursion limit is one."""
+
+    def parse_body(self, request):
+        try:
+            return json.loads(request.body)
+        except RecursionError:
+            raise InvalidInput([too_deep()]) from None
+        except (ValueError, UnicodeDecodeError) as exc:
+            raise InvalidInput([{"loc": ["body"], "msg": f"the body is not valid JSON: {exc}",
+                                 "type": "json_invalid"}]) from None
 
 
 # Who may call: the Authorize button of /api/docs takes a key; a signed-in browser sends its session.
@@ -65,6 +84,7 @@ class _Swagger(Swagger):
 
 
 api = OmbudAPI(title="Ombud API", version="1", urls_namespace="api-v1", renderer=ORJSONRenderer(),
+               parser=JSONParser(),
                docs=_Swagger(settings={"persistAuthorization": True}),
                docs_url="/docs",
                description="Complaints, reports and consultations. Routes are versioned: /api/v1/…\n\n"
@@ -82,16 +102,6 @@ api.add_router("/", analytics_router)
 api.add_router("/", disclosure_router)
 
 
-def _field(loc):
-    parts = [str(p) for p in loc if p not in ("body", "payload", "query", "path")]
-    return ".".join(parts) or "body"
-
-
-def _errors_body(errors):
-    return {
-        "detail": "the request has errors; nothing was saved",
-        "errors": [{"field": _field(e["loc"]), "message": e["msg"], "type": e.get("type", "invalid")} for e in errors],
-    }
 
 
 @api.exception_handler(InvalidInput)
@@ -106,6 +116,13 @@ def ninja_validation(request, exc):
     return api.create_response(request, _errors_body(errors), status=422)
 
 
+@api.exception_handler(RateLimited)
+def rate_limited(request, exc):
+    response = api.create_response(request, {"detail": str(exc), "retry_after": exc.retry_after}, status=429)
+    response["Retry-After"] = str(exc.retry_after)
+    return response
+
+
 @api.exception_handler(DomainError)
 def domain_error(request, exc):
     body = {"detail": exc.message, **({"field": exc.field} if exc.field else {}), **exc.extra}
@@ -114,4 +131,14 @@ def domain_error(request, exc):
 
 @api.exception_handler(HttpError)
 def http_error(request, exc):
+    if isinstance(exc.__cause__, InvalidInput):  # a body JSONParser could not read: say why, naming the body
+        return api.create_response(request, _errors_body(exc.__cause__.errors), status=exc.status_code)
     return api.create_response(request, {"detail": str(exc)}, status=exc.status_code)
+
+
+@api.exception_handler(RequestDataTooBig)
+def too_big(request, exc):
+    # Django would answer its HTML 400 page; an integrator gets the error shape, naming the body.
+    return api.create_response(request, _errors_body([{
+        "loc": ["body"], "type": "too_large",
+        "msg": f"the body is larger than {settings.DATA_UPLOAD_MAX_MEMORY_SIZE} bytes"}]), status=413)

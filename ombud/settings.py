@@ -87,6 +87,7 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "ombud.core.middleware.SecurityHeadersMiddleware",
+    "ombud.core.middleware.InputGuardMiddleware",
 ]
 
 ROOT_URLCONF = "ombud.urls"
@@ -179,6 +180,8 @@ LOGOUT_REDIRECT_URL = "home"
 OMBUD_RATE_LIMITS = os.environ.get("OMBUD_RATE_LIMITS", "1") == "1"
 OMBUD_PUBLIC_FORMS_PER_HOUR = int(os.environ.get("OMBUD_PUBLIC_FORMS_PER_HOUR", "20"))
 OMBUD_TRACKING_PER_HOUR = int(os.environ.get("OMBUD_TRACKING_PER_HOUR", "60"))
+# Wrong phone numbers one ticket may be tracked with per hour, from all clients together.
+OMBUD_TRACKING_FAILURES_PER_TICKET = int(os.environ.get("OMBUD_TRACKING_FAILURES_PER_TICKET", "10"))
 # A link to an official document works this many days after it was made; the case page always has a fresh one.
 OMBUD_DOCUMENT_LINK_DAYS = int(os.environ.get("OMBUD_DOCUMENT_LINK_DAYS", "30"))
 # The open complaint database's API, per client (API key, else address): searches and exports.

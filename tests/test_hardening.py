@@ -93,3 +93,59 @@ def test_a_signed_in_viewer_needs_the_right_to_the_case_as_well_as_the_link():
     assert chaoyang.get(link).status_code == 404  # holding another authority's link gives no case
     assert chaoyang.get(link + "pdf").status_code == 404
     assert Client().get(link).status_code == 200  # not signed in: the link itself is the credential
+
+
+# ---- finding 3: one throttling policy for pages and API, per client and per ticket -------------------
+
+@pytest.fixture
+def limits(settings):
+    settings.OMBUD_RATE_LIMITS = True
+    settings.OMBUD_TRACKING_PER_HOUR, settings.OMBUD_TRACKING_FAILURES_PER_TICKET = 60, 10
+    settings.OMBUD_PUBLIC_FORMS_PER_HOUR = 5
+    from django.core.cache import cache
+
+    cache.clear()
+    return settings
+
+
+@pytest.mark.django_db
+@ON_AN_R2026_DAY
+def test_guessing_a_tickets_phone_over_the_api_is_stopped_with_retry_after(limits):
+    ticket = make_api("integrator").post("/cases", complaint()).json()["ticket"]
+    client = Client(REMOTE_ADDR="10.1.1.1")
+    answers = [client.get(f"/api/v1/cases/{ticket}", {"phone": f"1390000{i:04d}"}).status_code for i in range(10)]
+    assert answers == [404] * 10
+    refused = client.get(f"/api/v1/cases/{ticket}", {"phone": "13800138000"})  # the right phone, too late
+    assert refused.status_code == 429 and 0 < int(refused["Retry-After"]) <= 3600
+    assert refused.json()["retry_after"] == int(refused["Retry-After"])
+
+
+@pytest.mark.django_db
+@ON_AN_R2026_DAY
+def test_the_ticket_lock_holds_against_many_addresses_and_the_form(limits):
+    ticket = make_api("integrator").post("/cases", complaint()).json()["ticket"]
+    for i in range(10):  # ten addresses, one wrong guess each
+        assert Client(REMOTE_ADDR=f"10.2.0.{i}").get(f"/api/v1/cases/{ticket}",
+                                                    {"phone": f"1390000{i:04d}"}).status_code == 404
+    page = Client(REMOTE_ADDR="10.2.1.1").post("/track/", {"ticket": ticket, "phone": "13800138000"})
+    assert page.status_code == 429 and int(page["Retry-After"]) > 0  # the page shares the ticket's count
+    other = make_api("integrator").post("/cases", complaint()).json()["ticket"]
+    assert Client(REMOTE_ADDR="10.2.1.1").get(f"/api/v1/cases/{other}", {"phone": "13800138000"}).status_code == 200
+
+
+@pytest.mark.django_db
+@ON_AN_R2026_DAY
+def test_public_filing_by_form_and_api_share_one_limit(limits):
+    client = Client(REMOTE_ADDR="10.3.0.1")
+    body = complaint(complainant={"name": "张三", "phone": "13800138000", "address": "上海市徐汇区漕溪北路1号"})
+    import json
+
+    codes = [client.post("/api/v1/cases", json.dumps(body), content_type="application/json").status_code
+             for _ in range(5)]
+    assert codes == [201] * 5
+    refused = client.post("/api/v1/cases", json.dumps(body), content_type="application/json")
+    assert refused.status_code == 429 and int(refused["Retry-After"]) > 0
+    form = client.post("/complaint/", {"kind": "complaint"})  # the web form counts against the same limit
+    assert form.status_code == 429 and int(form["Retry-After"]) > 0
+    assert Client(REMOTE_ADDR="10.3.0.2").post("/api/v1/cases", json.dumps(body),
+                                               content_type="application/json").status_code == 201

@@ -189,6 +189,9 @@ def test_bad_parameters_get_specific_errors(world):
     assert "YYYY-MM-DD" in fields["date_received_min"] and "household_electronics" in fields["category"]
     r = _get("/public/complaints", category="food", not_category="food")
     assert r.status_code == 400 and "not both" in r.json()["errors"][0]["message"]
+    odd = _get("/public/complaints", size="³", frm="①", region="３１")  # digits Python reads but int() does not
+    assert odd.status_code == 400 and {e["field"] for e in odd.json()["errors"]} == {"size", "frm", "region"}
+    assert _get("/public/complaints/trends", trend_depth="²").status_code == 400
     r = _get("/public/complaints/trends", lens="company", sub_lens="company", trend_interval="hour")
     assert {e["field"] for e in r.json()["errors"]} == {"sub_lens", "trend_interval"}
 

@@ -195,7 +195,7 @@ def describe(alerts):
     from ombud.taxonomy.models import Term
 
     alerts = list(alerts)
-    ids = {int(a.key) for a in alerts if a.level == Level.RESPONDENT and a.key.isdigit()}
+    ids = {int(a.key) for a in alerts if a.level == Level.RESPONDENT and a.key.isascii() and a.key.isdigit()}
     businesses = dict(Business.objects.filter(pk__in=ids).values_list("pk", "name")) if ids else {}
     codes = {a.key for a in alerts if a.level == Level.REGION} | {a.scope for a in alerts}
     regions = region_names(codes)
@@ -205,7 +205,7 @@ def describe(alerts):
     out = {}
     for a in alerts:
         if a.level == Level.RESPONDENT:
-            out[a.pk] = businesses.get(int(a.key), a.key) if a.key.isdigit() else a.key
+            out[a.pk] = businesses.get(int(a.key), a.key) if a.key.isascii() and a.key.isdigit() else a.key
         elif a.level == Level.CATEGORY:
             category, _sep, issue = a.key.partition(":")
             out[a.pk] = f"{terms.get(('category', category), category)} · {terms.get(('issue', issue), issue)}"

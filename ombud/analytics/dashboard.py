@@ -69,7 +69,7 @@ def parse_scope(params, *, allowed_path):
     region = (params.get("region") or "").strip() or None
     if region is None:
         region = _code_of_path(allowed_path)
-    if not (region.isdigit() and len(region) == 6):
+    if not (region.isascii() and region.isdigit() and len(region) == 6):
         raise ScopeError(_("A region is a six-digit division code, e.g. 330000."))
     if region != NATION and not Region.objects.filter(code=region).exists():
         raise ScopeError(_("There is no region with the code %(code)s.") % {"code": region})

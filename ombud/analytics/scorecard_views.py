@@ -19,7 +19,7 @@ class _Refused(Exception):
 
 def _formula(params):
     version = (params.get("version") or "").strip()
-    if version and not version.isdigit():
+    if version and not (version.isascii() and version.isdigit()):
         raise _Refused(_("A formula version is a whole number, e.g. 1."))
     formula = scorecard.current_formula(int(version) if version else None)
     if formula is None:

@@ -1,8 +1,7 @@
-import datetime as dt
-
 from ninja import Query, Router, Schema
 
 from ombud.core.auth import actor_for
+from ombud.core.inputs import IsoDatetime
 
 from . import selectors
 from .presenters import detail, summary
@@ -15,8 +14,8 @@ class CaseFilters(Schema):
     status: str = ""
     kind: str = ""
     authority: str = ""
-    received_from: dt.datetime | None = None
-    received_to: dt.datetime | None = None
+    received_from: IsoDatetime | None = None
+    received_to: IsoDatetime | None = None
     category: str = ""
     issue_type: str = ""
     respondent: str = ""
@@ -37,5 +36,20 @@ def list_cases(request, filters: Query[CaseFilters]):
 
 @router.get("/cases/{ticket}", response=CaseOut, summary="One case, with its events")
 def get_case(request, ticket: str, phone: str = ""):
+    from ombud.core import ratelimit
+    from ombud.core.errors import NotFound
+
+    from .tickets import normalize
+
     actor = actor_for(request)
-    return detail(selectors.get_case(ticket=ticket, actor=actor, phone=phone), actor)
+    tracking = bool(phone) and actor.role in ("", "consumer")
+    number = normalize(ticket) or ticket[:40]
+    if tracking:
+        ratelimit.tracking(request, number)  # the same policy as the tracking form
+    try:
+        case = selectors.get_case(ticket=ticket, actor=actor, phone=phone)
+    except NotFound:
+        if tracking:
+            ratelimit.ticket_failed(number)
+        raise
+    return detail(case, actor)

@@ -141,13 +141,13 @@ def list_cases(*, actor, status="", kind="", authority="", received_from=None, r
         negate, codes = _values(authority)
         cond = Q()
         for code in codes:
-            cond |= Q(authority__path__startswith=_path(code)) if code.isdigit() else Q(authority__code=code)
+            cond |= Q(authority__path__startswith=_path(code)) if code.isascii() and code.isdigit() else Q(authority__code=code)
         qs = qs.exclude(cond) if negate else qs.filter(cond)
     if respondent:
         negate, values = _values(respondent)
         cond = Q()
         for v in values:
-            cond |= Q(respondent_id=int(v)) if v.isdigit() else Q(respondent__uscc=v.upper()) | Q(
+            cond |= Q(respondent_id=int(v)) if v.isascii() and v.isdigit() else Q(respondent__uscc=v.upper()) | Q(
                 respondent__name__icontains=v)
         qs = qs.exclude(cond) if negate else qs.filter(cond)
     if received_from:

@@ -27,8 +27,11 @@ def new_ticket(when: datetime):
 
 
 def normalize(text):
-    """Accept '2612-3456-78901', spaces or none; None if it cannot be a ticket."""
-    digits = "".join(_DIGITS.findall(text or ""))
+    """Accept '2612-3456-78901', spaces or none; None if it cannot be a ticket.
+
+    Any script's decimal digits count as the same digits (full-width ２６１２… as typed with a Chinese
+    input method): each is read as its value, so the check digit never sees anything but 0-9."""
+    digits = "".join(str(int(ch)) for ch in _DIGITS.findall(text or ""))
     if len(digits) != 13 or luhn_digit(digits[:12]) != digits[12]:
         return None
     return digits

@@ -15,7 +15,7 @@ from django.views.decorators.http import require_POST
 from ombud.accounts.models import STAFF_ROLES
 from ombud.core.auth import actor_of_user
 from ombud.core.errors import NotFound
-from ombud.core.ratelimit import allow
+from ombud.core import ratelimit
 from ombud.taxonomy.selectors import choices
 from ombud.workflow.models import CaseDeadline
 
@@ -75,13 +75,20 @@ def track(request):
     """Ticket number plus phone number: no account needed."""
     if request.method != "POST":
         return render(request, "cases/track.html")
-    if not allow(request, "track", limit=settings.OMBUD_TRACKING_PER_HOUR):
-        return render(request, "cases/track.html", {"error": _("Too many attempts from this address; try again "
-                                                               "in an hour.")}, status=429)
     ticket, phone = request.POST.get("ticket", ""), request.POST.get("phone", "")
+    number = normalize(ticket) or ticket[:40]
+    try:
+        ratelimit.tracking(request, number)
+    except ratelimit.RateLimited as exc:
+        response = render(request, "cases/track.html", {"error": _(
+            "Too many attempts; try again in %(minutes)s minutes.") % {"minutes": max(1, exc.retry_after // 60)}},
+            status=429)
+        response["Retry-After"] = str(exc.retry_after)
+        return response
     try:
         case = selectors.get_case(ticket=ticket, actor=actor_of_user(request.user), phone=phone or "-")
     except NotFound:
+        ratelimit.ticket_failed(number)
         return render(request, "cases/track.html", {"error": _("No case matches that ticket and phone number."),
                                                     "ticket": ticket}, status=404)
     from ombud.intake.views import _remember
@@ -178,7 +185,8 @@ def _rows(cases, now):
 def queue(request):
     actor = _staff(request)
     qs, now = _queue(actor, request.GET)
-    page = max(int(request.GET.get("page", "1") or 1), 1)
+    page = request.GET.get("page", "")
+    page = max(int(page), 1) if page.isascii() and page.isdigit() else 1  # ?page=x or ?page=³: the first page
     rows = _rows(list(qs.only(*ROW_FIELDS)[(page - 1) * 50: page * 50 + 1]), now)
     views = SavedView.objects.filter(user=request.user)
     from ombud.accounts.models import Profile

@@ -135,7 +135,7 @@ def place(text):
     text = (text or "").strip()
     if not text:
         return None, []
-    if len(text) == 6 and text.isdigit():  # a code (the links and pages this page makes): no query
+    if len(text) == 6 and text.isascii() and text.isdigit():  # a code (the links and pages this page makes): no query
         region = region_by_code(text)
         return (region, []) if region is not None and region.level > 0 else (None, [])
     found = [r for r in search_regions(q=text, limit=60) if r.level > 0]

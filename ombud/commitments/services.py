@@ -154,7 +154,7 @@ def _days(value, rule, errors):
             errors.append(_error(["days"], gettext_noop(
                 "Give the number of days within which goods may be returned without a reason.")))
         return None
-    if not value.isdigit():
+    if not (value.isascii() and value.isdigit()):
         errors.append(_error(["days"], gettext_noop("Give the number of days as a whole number, such as 7.")))
         return None
     days = int(value)

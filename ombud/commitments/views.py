@@ -74,7 +74,7 @@ def search(request):
     where, q = get.get("where", "").strip()[:60], get.get("q", "").strip()[:60]
     region, places = selectors.place(where)
     after = get.get("after", "")
-    after = int(after) if after.isdigit() else None
+    after = int(after) if after.isascii() and after.isdigit() else None
     rows, more = ([], False) if (where and region is None) else selectors.search(
         registry=registry, region=region, category=category, q=q, after=after)
     params = {"registry": registry, "where": region.code if region else where, "category": category, "q": q}

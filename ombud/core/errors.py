@@ -44,6 +44,19 @@ class Forbidden(DomainError):
     status = 403
 
 
+def _field(loc):
+    parts = [str(p) for p in loc if p not in ("body", "payload", "query", "path")]
+    return ".".join(parts) or "body"
+
+
+def errors_body(errors):
+    """The API's error shape for a list of {"loc", "msg", "type"}: one entry per field at fault."""
+    return {
+        "detail": "the request has errors; nothing was saved",
+        "errors": [{"field": _field(e["loc"]), "message": e["msg"], "type": e.get("type", "invalid")} for e in errors],
+    }
+
+
 # Pydantic's own error types, in words a person reads; `ctx` fills the placeholders.
 _TYPES = {
     "missing": _("This is required."),

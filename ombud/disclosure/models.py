@@ -180,6 +180,7 @@ class PublishedComplaint(models.Model):
             models.Index(fields=["category", "-received"], name="pub_category"),
             models.Index(fields=["issue", "-received"], name="pub_issue"),
             models.Index(fields=["respondent_id", "-received"], name="pub_respondent"),
+            models.Index(fields=["respondent", "-received"], name="pub_respondent_name"),  # company= by name
             models.Index(fields=["uscc"], name="pub_uscc"),
             models.Index(fields=["finished"], name="pub_finished"),
         ]

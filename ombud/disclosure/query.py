@@ -89,7 +89,7 @@ def _region(value):
     from ombud.regions.services import path_of
 
     value = value.strip()
-    if not value.isdigit() or len(value) not in (2, 4, 6):
+    if not (value.isascii() and value.isdigit()) or len(value) not in (2, 4, 6):
         return None
     if len(value) == 6:
         value = path_of(value)
@@ -144,7 +144,7 @@ def parse(params, *, size_default=25):
         raw = (params.get(name) or "").strip()
         if not raw:
             continue
-        if not raw.isdigit() or not low <= int(raw) <= high:
+        if not (raw.isascii() and raw.isdigit()) or not low <= int(raw) <= high:
             errors.append(_error(name, _("Give a whole number from %(low)s to %(high)s.") % {"low": low, "high": high}))
         else:
             setattr(q, name, int(raw))
@@ -174,7 +174,7 @@ def parse_trends(params):
         errors.append(_error("trend_interval", _("Choose an interval from: %(known)s.")
                              % {"known": ", ".join(INTERVALS)}))
     depth = 5
-    if not depth_raw.isdigit() or not 1 <= int(depth_raw) <= 20:
+    if not (depth_raw.isascii() and depth_raw.isdigit()) or not 1 <= int(depth_raw) <= 20:
         errors.append(_error("trend_depth", _("Give a whole number from %(low)s to %(high)s.") % {"low": 1, "high": 20}))
     else:
         depth = int(depth_raw)

@@ -9,6 +9,7 @@ from ombud.cases.selectors import load_case
 from ombud.cases.schemas import CaseOut
 from ombud.core.auth import actor_for
 from ombud.core.errors import InvalidInput
+from ombud.core.inputs import NUL, nul_error, too_deep
 
 from . import services
 from .schemas import BatchIn, BatchOut, CaseIn
@@ -49,6 +50,8 @@ def _validation_errors(exc, prefix=()):
 def _load_json(body):
     try:
         return json.loads(body or b"null")
+    except RecursionError:
+        raise InvalidInput([too_deep()]) from None
     except (ValueError, UnicodeDecodeError) as exc:
         raise InvalidInput([{"loc": ["body"], "msg": f"the body is not valid JSON: {exc}", "type": "json_invalid"}])
 
@@ -70,10 +73,16 @@ def _parse(request: HttpRequest):
 
 def create_case(request):
     actor = actor_for(request)
+    if actor.role == "":
+        from ombud.core import ratelimit
+
+        ratelimit.filing(request)  # the public forms' limit, counted together with them
     raw, data, files = _parse(request)
     key = (request.headers.get("Idempotency-Key") or "").strip() or None
     if key and len(key) > 200:
         raise InvalidInput([{"loc": ["Idempotency-Key"], "msg": "at most 200 characters", "type": "too_long"}])
+    if key and NUL in key:
+        raise InvalidInput([nul_error("Idempotency-Key")])
     if data.language is None and getattr(request, "LANGUAGE_CODE", "") in ("zh-hans", "en"):
         data.language = request.LANGUAGE_CODE  # messages go out in the language the complainant used
     outcome = services.submit(data=data, actor=actor, idempotency_key=key, raw=raw, files=files)
@@ -101,6 +110,9 @@ def create_batch(request, body: BatchIn):
     for i, raw in enumerate(body.cases):
         raw = dict(raw)
         key = raw.pop("idempotency_key", None)
+        if key and NUL in str(key):
+            results[i] = _item_error(i, [nul_error("idempotency_key")])
+            continue
         try:
             items.append(services.BatchItem(CaseIn.model_validate(raw), raw, str(key)[:200] if key else None))
             where.append(i)

@@ -206,7 +206,7 @@ def parse_date(text):
         return hit
     s = text.strip()
     parts = s.replace("-", "/").split("/")
-    if len(parts) != 3 or not all(p.isdigit() for p in parts):
+    if len(parts) != 3 or not all(p.isascii() and p.isdigit() for p in parts):
         raise ValueError(f"unparseable date {text!r}")
     a, b, c = parts
     if len(a) == 4:
@@ -467,6 +467,9 @@ class Importer:
             if bad:
                 self.reject(line, "the record is not valid UTF-8", raw)
                 continue
+            if "\x00" in raw:  # PostgreSQL cannot store a NUL character
+                self.reject(line, "the record contains a NUL character", raw)
+                continue
             if len(fields) != width:
                 self.reject(line, f"wrong number of fields: {len(fields)}, the header has {width}", raw)
                 continue
@@ -506,6 +509,8 @@ class Importer:
         if value is None or value == "":
             return None
         value = str(value).strip()
+        if "\x00" in value:
+            raise RowError("the external id contains a NUL character")
         if len(value) > 64:
             raise RowError(f"external id longer than 64 characters: {value[:20]}…")
         if value in self.seen_ids:
@@ -636,6 +641,8 @@ class Importer:
         received_at = data.received_at or self.now
         if received_at > self.now + dt.timedelta(minutes=5):
             raise RowError("received_at is in the future")
+        if data.received_at is not None and self.rule_set(received_at) is None:
+            raise RowError(f"received_at {received_at.isoformat()}: no rule set is in force on that date")
         external_id = self._external_id(external_id)
         rule_set = self.rule_set(received_at)
         resp = data.respondent

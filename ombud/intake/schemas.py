@@ -1,7 +1,6 @@
 """What an intake may carry. Types, lengths, codes and the USCC are checked here, so that
 one 422 names every field at fault. Art. 9 completeness is not checked here: an incomplete
 complaint is kept and flagged, never refused by the machine."""
-import datetime as dt
 import re
 from decimal import Decimal
 from typing import Literal
@@ -11,6 +10,7 @@ from django.utils.translation import gettext_noop
 from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
 from ombud.businesses import uscc as uscc_rules
+from ombud.core.inputs import IsoDate, IsoDatetime, no_nul
 from ombud.regions.selectors import region_by_code
 from ombud.taxonomy.selectors import active_codes
 
@@ -20,6 +20,8 @@ Text100 = Field(default="", max_length=100)
 
 class _Strict(BaseModel):
     model_config = ConfigDict(extra="forbid", str_strip_whitespace=True)
+
+    _no_nul = field_validator("*", mode="before")(no_nul)  # every text field, of every nested part
 
 
 def _known_region(code):
@@ -111,13 +113,14 @@ class CaseIn(_Strict):
     request: str = Field(default="", max_length=2000)
     facts: str = Field(default="", max_length=10000)
     amount: Decimal | None = Field(default=None, ge=0, max_digits=14, decimal_places=2)
-    purchase_date: dt.date | None = None
+    purchase_date: IsoDate | None = None
     order_number: str = Field(default="", max_length=100)
     consent_disclosure: bool | None = None
     consent_delegated_mediation: bool | None = None
     language: Literal["zh-hans", "en"] | None = Field(
         default=None, description="the complainant's language for messages; default: the request's language")
-    received_at: dt.datetime | None = Field(default=None, description="staff and integrators only")
+    received_at: IsoDatetime | None = Field(default=None, description="staff and integrators only; ISO 8601 "
+                                            "with a UTC offset, on a day a rule set is in force")
     report: ReportPartIn | None = Field(default=None, description="Art. 7: a report made in the same submission")
 
     @field_validator("category")
@@ -142,6 +145,13 @@ class CaseIn(_Strict):
             raise ValueError(gettext_noop("received_at needs a UTC offset, e.g. 2026-09-25T16:00:00+08:00"))
         return v
 
+    @field_validator("purchase_date")
+    @classmethod
+    def _past(cls, v):
+        if v and v > timezone.localdate():
+            raise ValueError(gettext_noop("purchase_date is in the future"))
+        return v
+
     @model_validator(mode="after")
     def _consistent(self):
         if self.anonymous and self.kind != "report":
@@ -150,8 +160,6 @@ class CaseIn(_Strict):
             raise ValueError(gettext_noop("only a complaint can carry a report part to split off (Art. 7)"))
         if sum(1 for j in self.joint_complainants if j.representative) > 2:
             raise ValueError(gettext_noop("a joint complaint has at most two representatives"))
-        if self.purchase_date and self.purchase_date > timezone.localdate():
-            raise ValueError(gettext_noop("purchase_date is in the future"))
         return self
 
 

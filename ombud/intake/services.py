@@ -78,12 +78,18 @@ def missing_fields(data: CaseIn):
     return missing
 
 
+NO_RULE_SET = gettext_noop("no rule set is in force on the date of received_at")
+
+
 def _received_at(data, actor):
     now = timezone.now()
     if data.received_at is None or actor.role not in BACKDATING_ROLES:
         return now
     if data.received_at > now + timezone.timedelta(minutes=5):
         raise InvalidInput([{"loc": ["received_at"], "msg": gettext_noop("received_at is in the future"), "type": "value_error"}])
+    if rule_set_for(data.received_at) is None:
+        # A case under no rule set could never take a step (every action cites one): refuse it at the door.
+        raise InvalidInput([{"loc": ["received_at"], "msg": NO_RULE_SET, "type": "no_rule_set"}])
     return data.received_at
 
 

@@ -12,7 +12,7 @@ from ombud.accounts.models import STAFF_ROLES
 from ombud.cases import disclosure_to_parties as disclosure
 from ombud.core.auth import actor_of_user
 from ombud.core.errors import DomainError, InvalidInput
-from ombud.core.ratelimit import allow
+from ombud.core import ratelimit
 from ombud.taxonomy.selectors import choices
 
 from . import forms, selectors, services
@@ -36,10 +36,15 @@ def _file(request, kind, template):
     if request.method != "POST":
         consumer = actor_of_user(request.user).role == "consumer"
         return render(request, template, _context(kind, selectors.contact_prefill(request.user) if consumer else None))
-    if not request.user.is_authenticated and not allow(request, "file", limit=settings.OMBUD_PUBLIC_FORMS_PER_HOUR):
-        return render(request, template, _context(kind, request.POST, {"form": _(
-            "Too many submissions from this address in the last hour. Please try again later or call 12315.")}),
-            status=429)
+    if not request.user.is_authenticated:
+        try:
+            ratelimit.filing(request)  # counted together with the API's public filing
+        except ratelimit.RateLimited as exc:
+            response = render(request, template, _context(kind, request.POST, {"form": _(
+                "Too many submissions from this address in the last hour. Please try again later or call 12315.")}),
+                status=429)
+            response["Retry-After"] = str(exc.retry_after)
+            return response
     data = forms.payload(request.POST, kind)
     data["language"] = request.LANGUAGE_CODE if request.LANGUAGE_CODE in ("zh-hans", "en") else None
     case_in, errors = forms.validate(data)

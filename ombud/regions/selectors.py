@@ -27,7 +27,7 @@ def search_authorities(*, q, limit=8):
     q = (q or "").strip()
     if not q:
         return Authority.objects.none()
-    cond = Q(code__startswith=q) if q.isdigit() else Q(name__contains=q)  # the name carries the region's full name
+    cond = Q(code__startswith=q) if q.isascii() and q.isdigit() else Q(name__contains=q)  # the name carries the region's full name
     return Authority.objects.filter(cond, active=True).order_by("level", "code")[:limit]
 
 

@@ -51,7 +51,7 @@ def read_divisions(text):
     for line, row in enumerate(reader, start=2):
         raw = (row[code_col] or "").strip()
         name = (row[name_col] or "").strip()
-        if not (raw.isdigit() and len(raw) in (6, 12)) or not name:
+        if not (raw.isascii() and raw.isdigit() and len(raw) in (6, 12)) or not name:
             raise ValueError(f"line {line}: expected a 6- or 12-digit code and a name, got {raw!r}, {name!r}")
         if len(raw) == 12 and raw[6:] != "000000":
             continue  # township level: below what jurisdiction needs

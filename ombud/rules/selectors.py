@@ -41,7 +41,10 @@ def local_date(moment):
 
 def rule_set_for(received_at):
     """The rule set in force on the local date of receipt, or None if none covers it."""
-    day = local_date(received_at)
+    try:
+        day = local_date(received_at)
+    except OverflowError:  # a moment local time cannot hold (0001-01-01T00:00:00+14:00): no rule set covers it
+        return None
     for rs in _active_sets():
         if rs.effective_from <= day and (rs.effective_until is None or day < rs.effective_until):
             return rs

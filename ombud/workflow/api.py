@@ -8,6 +8,7 @@ from ombud.cases.presenters import detail
 from ombud.cases.schemas import CaseOut
 from ombud.core.auth import actor_for
 from ombud.core.errors import InvalidInput
+from ombud.core.inputs import too_deep
 
 from . import machine, services
 
@@ -53,6 +54,8 @@ def _body(request):
         return {}
     try:
         data = json.loads(request.body)
+    except RecursionError:
+        raise InvalidInput([too_deep()]) from None
     except (ValueError, UnicodeDecodeError) as exc:
         raise InvalidInput([{"loc": ["body"], "msg": f"malformed JSON: {exc}", "type": "json_invalid"}])
     if not isinstance(data, dict):

@@ -1,14 +1,17 @@
 """What each action's body carries. Unknown fields are refused, so a typo is an error, not a no-op."""
-import datetime as dt
 from decimal import Decimal
 from typing import Literal
 
 from django.utils.translation import gettext_noop
 from pydantic import BaseModel, ConfigDict, Field, field_validator
 
+from ombud.core.inputs import IsoDatetime, no_nul
+
 
 class ActionIn(BaseModel):
     model_config = ConfigDict(extra="forbid")
+
+    _no_nul = field_validator("*", mode="before")(no_nul)  # PostgreSQL cannot store a NUL
 
 
 def _required(value):
@@ -59,7 +62,7 @@ class MediationIn(ActionIn):
     consent_respondent: bool
     mode: Literal["remote", "in_person"]
     mediator: str = Field(..., max_length=100)
-    scheduled_at: dt.datetime | None = None
+    scheduled_at: IsoDatetime | None = None
     place: str = Field("", max_length=300)
     bring: str = Field("", max_length=500)
     delegated_to: str = Field("", max_length=200, description="consumer association mediating on delegation")
@@ -102,7 +105,7 @@ class ReturnVisitIn(ActionIn):
 
 
 class OdrRecordIn(ActionIn):
-    at: dt.datetime
+    at: IsoDatetime
     method: Literal["phone", "online", "in_person", "other"]
     process: str = Field(..., max_length=4000)
     outcome: str = Field(..., max_length=1000)
