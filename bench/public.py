@@ -239,7 +239,14 @@ def timed(fn, args, budget):
     return out
 
 
+COLD = {"on": True}  # the cached counts and trends are cleared before each request unless --cached
+
+
 def get(client, path, params):
+    if COLD["on"]:
+        from django.core.cache import cache
+
+        cache.clear()  # every request computes its answer (the first visitor's cost), not a cache read
     r = client.get(path, params)
     if r.status_code != 200:
         raise RuntimeError(f"{path} {params}: {r.status_code} {r.content[:300]!r}")
@@ -618,6 +625,8 @@ def main():
     p.add_argument("--narrative-share", type=float, default=0.3)
     p.add_argument("--entries", type=int, default=1_500_000, help="registry pledges")
     p.add_argument("--reuse", action="store_true", help="measure the database an earlier run left behind")
+    p.add_argument("--cached", action="store_true",
+                   help="keep the answer cache between requests (repeat visitors' cost); default: cleared each time")
     p.add_argument("--from-step", choices=STEPS, help="resume the build at this step")
     p.add_argument("--setup-only", action="store_true")
     p.add_argument("-n", type=int, default=60, help="requests of each kind (fewer if --budget runs out)")
@@ -631,6 +640,7 @@ def main():
                    help="instead of measuring, show each request's SQL and EXPLAIN ANALYZE of the slowest (only "
                         "the requests whose label holds one of these comma-separated words)")
     args = p.parse_args()
+    COLD["on"] = not args.cached
 
     url = f"{SERVER}/{args.db}"
     os.environ.update({"DATABASE_URL": url, "OMBUD_DATA_DIR": args.data_dir, "OMBUD_RATE_LIMITS": "0",

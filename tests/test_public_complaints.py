@@ -357,3 +357,31 @@ def test_the_chinese_search_page_has_no_english_but_data(world):
         html = client.get("/complaints/", params).content.decode()
         data = [w for r in PublishedComplaint.objects.all() for w in (r.narrative + " " + r.response).split()]
         assert english_in(html, data=["bad", "refund", "CFPB", "API", *data]) == [], params
+
+
+@NOW
+def test_a_large_total_is_at_least_not_a_slow_exact_count(world, monkeypatch):
+    from ombud.disclosure import selectors
+
+    services.publish_due()
+    monkeypatch.setattr(selectors, "TRACK_TOTAL", 2)
+    body = _get("/public/complaints", not_outcome="withdrawn").json()
+    assert (body["total"], body["total_relation"]) == (2, "gte") and len(body["hits"]) == 4
+    assert _get("/public/complaints", outcome="refused").json()["total_relation"] == "eq"
+    html = Client(headers={"Accept-Language": "en"}).get("/complaints/", {"not_outcome": "withdrawn"}).content.decode()
+    assert "More than 2 complaints" in html
+
+
+@NOW
+def test_cached_counts_follow_a_republished_complaint(world):
+    services.publish_due()
+
+    def with_account():
+        aggs = _get("/public/complaints").json()["aggregations"]
+        return {b["key"]: b["count"] for b in aggs["has_narrative"]}.get("yes", 0)
+
+    assert with_account() == 3
+    assert with_account() == 3  # the second answer comes from the cache
+    Narrative.objects.filter(case=world["fridge"]).update(status=NarrativeStatus.WITHDRAWN)
+    services.republish(case_ids=[world["fridge"].pk])
+    assert with_account() == 2  # not the cached 3

@@ -144,6 +144,9 @@ class Case(models.Model):
             models.Index(fields=["authority", "next_due", "received_at"], name="case_authority_next_due"),
             models.Index(fields=["-received_at", "-id"], name="case_received_cursor"),
             models.Index(fields=["respondent", "-received_at"], name="case_respondent"),
+            # A business's public answers (its public record): only the few cases that have one.
+            models.Index(fields=["respondent", "-closed_at"], condition=~models.Q(public_response=""),
+                         name="case_public_response"),
             models.Index(fields=["submitted_by_key", "-received_at"], name="case_submitter_key"),
         ]
 
@@ -172,7 +175,10 @@ class CaseEvent(models.Model):
 
     class Meta:
         ordering = ["at", "id"]
-        indexes = [models.Index(fields=["case", "at"], name="event_case_at")]
+        indexes = [models.Index(fields=["case", "at"], name="event_case_at"),
+                   # Penalty decisions on a business's record: found from the few penalty events, not by
+                   # scanning its report cases (docs/benchmarks.md, the busy business page).
+                   models.Index(fields=["at"], condition=models.Q(action="record_penalty"), name="event_penalty_at")]
 
     def save(self, *args, **kwargs):
         if self.pk is not None:

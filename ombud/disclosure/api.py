@@ -76,17 +76,19 @@ FILTER_DOC = (
 
 @router.get("/public/complaints", summary="Search published complaints, with counts per filter value",
             description=FILTER_DOC + " Paging: size (≤100), frm; sort: received_desc or received_asc; "
-            "no_aggs=true skips the counts. Highlights mark the searched words with <mark>.",
+            "no_aggs=true skips the counts. `total` is exact up to 10,000 (`total_relation` eq), beyond that "
+            "10,000 with `total_relation` gte, as in ccdb5. Highlights mark the searched words with <mark>.",
             throttle=SEARCH_THROTTLE)
 def search(request):
     with translation.override(_language(request)):
         q, errors = _query(request)
         if errors:
             return _bad(errors)
-        total, hits = selectors.hits(q)
-        body = {"_meta": selectors.database_meta(), "total": total, "size": q.size, "frm": q.frm, "hits": hits}
+        total, exact, hits = selectors.hits(q)
+        body = {"_meta": selectors.database_meta(), "total": total, "total_relation": "eq" if exact else "gte",
+                "size": q.size, "frm": q.frm, "hits": hits}
         if (request.GET.get("no_aggs") or "").lower() not in query_mod.YES:
-            body["aggregations"] = selectors.aggregations(q)
+            body["aggregations"] = selectors.cached("aggregations", q, lambda: selectors.aggregations(q))
         return body
 
 
@@ -101,7 +103,8 @@ def trends(request):
         lens, sub_lens, interval, depth, more = query_mod.parse_trends(request.GET)
         if errors or more:
             return _bad(errors + more)
-        body = selectors.trends(q, lens=lens, sub_lens=sub_lens, interval=interval, depth=depth)
+        body = selectors.cached("trends", q, lambda: selectors.trends(
+            q, lens=lens, sub_lens=sub_lens, interval=interval, depth=depth), lens, sub_lens, interval, depth)
         return {"_meta": selectors.database_meta(), **body}
 
 
@@ -174,7 +177,8 @@ def _json(rows, layout, language, meta):
 @router.get("/public/complaints/export", summary="Download published complaints as CSV or JSON (streamed)",
             description=FILTER_DOC + " format: csv (default) or json; layout: ombud (default) or cfpb (CFPB's "
             "column layout, which `ombud import` reads back). At most 100,000 rows per request, newest first: "
-            "X-Total-Count says how many matched and X-Export-Truncated whether the cap cut them.",
+            "X-Total-Count says how many matched (\"100000+\" past the cap) and X-Export-Truncated whether the "
+            "cap cut them.",
             throttle=EXPORT_THROTTLE)
 def export(request):
     language = _language(request)
@@ -188,19 +192,20 @@ def export(request):
             errors.append({"loc": ["query", "layout"], "type": "value_error", "msg": "layout is ombud or cfpb"})
         if errors:
             return _bad(errors)
-        total, rows = selectors.export_rows(q)
+        total, exact, rows = selectors.export_rows(q)
     cap = selectors.EXPORT_CAP
-    meta = {**selectors.database_meta(), "rows_matched": total, "rows_exported": min(total, cap),
-            "truncated": total > cap}
+    # rows are counted up to the cap: past it the answer says "more than the cap", not a slow exact count
+    meta = {**selectors.database_meta(), "rows_matched": total, "rows_matched_relation": "eq" if exact else "gt",
+            "rows_exported": min(total, cap), "truncated": not exact}
     stamp = timezone.localdate().strftime("%Y%m%d")
     if fmt == "csv":
         response = StreamingHttpResponse(_csv(rows, layout, language), content_type="text/csv; charset=utf-8")
     else:
         response = StreamingHttpResponse(_json(rows, layout, language, meta), content_type="application/json")
     response["Content-Disposition"] = f'attachment; filename="ombud-complaints-{layout}-{stamp}.{fmt}"'
-    response["X-Total-Count"] = str(total)
+    response["X-Total-Count"] = str(total) if exact else f"{total}+"
     response["X-Export-Cap"] = str(cap)
-    response["X-Export-Truncated"] = "true" if total > cap else "false"
+    response["X-Export-Truncated"] = "false" if exact else "true"
     return response
 
 

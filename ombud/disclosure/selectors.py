@@ -170,7 +170,6 @@ class Labels:
         self.terms = {(s, c): (e if en else z) for s, c, e, z in
                       Term.objects.values_list("scheme", "code", "name_en", "name_zh")}
         self.channels = dict(Channel.choices)
-        self._regions = {}
 
     def of(self, name, code):
         if code in (None, ""):
@@ -186,19 +185,30 @@ class Labels:
         return str(code)
 
     def region(self, path):
-        if path not in self._regions:
-            from ombud.regions.models import Region
+        return _region_names().get(path, path)
 
-            self._regions[path] = Region.objects.filter(path=path).values_list("name", flat=True).first() or path
-        return self._regions[path]
+
+_REGIONS = {"at": 0.0, "names": {}}
+
+
+def _region_names():
+    """{path: name} of every region, read once an hour per process (a query per row otherwise)."""
+    import time
+
+    if time.monotonic() - _REGIONS["at"] > 3600 or not _REGIONS["names"]:
+        from ombud.regions.models import Region
+
+        _REGIONS.update(at=time.monotonic(), names=dict(Region.objects.values_list("path", "name")))
+    return _REGIONS["names"]
 
 
 def hits(q):
-    """(total, [hit dicts]) for one page of the query, newest first, with highlights when searching."""
+    """(total, exact?, [hit dicts]) for one page of the query, newest first, with highlights when
+    searching."""
     from .search import highlight
 
     qs = complaints(q)
-    total = _count(q, qs)
+    total, exact = _count(q, qs)
     order = ("received", "id") if q.sort == "received_asc" else ("-received", "-id")
     rows = list(qs.order_by(*order)[q.frm:q.frm + q.size])
     labels = Labels()
@@ -206,19 +216,25 @@ def hits(q):
     for r in rows:
         out.append({**public_row(r, labels), "highlight": {
             "narrative": highlight(r.narrative, q.must), "response": highlight(r.response, q.must)}})
-    return total, out
+    return total, exact, out
 
 
-def _count(q, qs):
-    """How many rows match. With no filter and no words that is the whole database, which the last
-    publication pass counted (a scan of every row otherwise)."""
+TRACK_TOTAL = 10_000  # as ccdb5 (Elasticsearch): a total is exact up to here, beyond it "at least"
+
+
+def _count(q, qs, *, upto=None):
+    """(rows matching, exact?). With no filter and no words that is the whole database, which the last
+    publication pass counted; otherwise rows are counted up to `upto`, since an exact count of a large
+    set scans all of it (docs/benchmarks.md) and "more than 10,000" answers the reader as well."""
     from .models import PublicationRun
 
     if not (q.lists or q.received_min or q.received_max or q.must or q.must_not):
         last = PublicationRun.objects.filter(finished_at__isnull=False).order_by("-finished_at", "-id").first()
         if last is not None:
-            return last.total
-    return qs.count()
+            return last.total, True
+    upto = TRACK_TOTAL if upto is None else upto
+    n = qs[:upto + 1].count()
+    return min(n, upto), n <= upto
 
 
 def public_row(r, labels):
@@ -367,11 +383,59 @@ def trends(q, *, lens="overview", sub_lens="", interval="month", depth=5):
 
 
 def export_rows(q, *, cap=None):
-    """(rows matching, an iterator of at most `cap` (EXPORT_CAP) PublishedComplaint rows, newest first)."""
+    """(rows matching, exact?, an iterator of at most `cap` (EXPORT_CAP) PublishedComplaint rows, newest
+    first). Rows are counted up to the cap, so "exact" is False exactly when the cap cuts them."""
     cap = EXPORT_CAP if cap is None else cap
     qs = complaints(q)
-    total = _count(q, qs)
-    return total, qs.order_by("-received", "-id")[:cap].iterator(chunk_size=2000)
+    total, exact = _count(q, qs, upto=cap)
+    if exact and total > cap:  # the whole database, counted by the pass
+        exact = False
+    return total, exact, qs.order_by("-received", "-id")[:cap].iterator(chunk_size=2000)
+
+
+def generation():
+    """Changes whenever the published rows may have: at each publication pass, and when one complaint is
+    republished between passes (an account approved or withdrawn)."""
+    from django.core.cache import cache
+
+    from .models import PublicationRun
+
+    run = PublicationRun.objects.filter(finished_at__isnull=False).order_by("-finished_at", "-id").values_list(
+        "id", flat=True).first()
+    return f"{run}:{cache.get('disclosure:republished', 0)}"
+
+
+def cached(kind, q, compute, *extra):
+    """An answer (counts per value, a trend) kept until the published rows change: the same question
+    asked again, on any web process sharing the cache, costs one cache read."""
+    import hashlib
+
+    from django.core.cache import cache
+    from django.utils.translation import get_language
+
+    raw = repr((kind, generation(), get_language(), q.params(), q.must, q.must_not, extra))
+    key = "disclosure:" + hashlib.sha256(raw.encode()).hexdigest()
+    hit = cache.get(key)
+    if hit is None:
+        hit = compute()
+        cache.set(key, hit, 3600)
+    return hit
+
+
+def warm():
+    """Compute and cache what the search page shows first (no filter), in each language."""
+    from django.conf import settings
+    from django.http import QueryDict
+    from django.utils import translation
+
+    from .query import parse
+
+    q, _errors = parse(QueryDict(""))
+    for language, _name in settings.LANGUAGES:
+        with translation.override(language):
+            cached("aggregations", q, lambda: aggregations(q))
+            cached("trends", q, lambda: trends(q, lens="overview", interval="month", depth=5),
+                   "overview", "", "month", 5)
 
 
 def database_meta(*, now=None):

@@ -287,4 +287,8 @@ def republish(*, case_ids):
     rows = list(finished_between(kinds=rule.kinds, statuses=rule.statuses, after=after, upto=upto, ids=ids))
     PublishedComplaint.objects.filter(id__in=set(ids) - {v["id"] for v in rows}).delete()
     _write(_published_rows(rows, rule=rule, now=now))
+    from django.core.cache import cache
+
+    if not cache.add("disclosure:republished", 1, timeout=None):
+        cache.incr("disclosure:republished")  # cached counts and trends are now out of date
     return len(rows)

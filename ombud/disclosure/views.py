@@ -224,13 +224,14 @@ def complaints(request):
                "chosen": len(q.lists) + bool(q.received_min or q.received_max),
                "query_params": [(k, val) for k, vals in request.GET.lists() if k != "frm" for val in vals]}
     if not errors:
-        total, hits = selectors.hits(q)
-        aggs = selectors.aggregations(q)
-        trend = selectors.trends(q, lens=lens, interval=interval, depth=depth)
+        total, exact, hits = selectors.hits(q)
+        aggs = selectors.cached("aggregations", q, lambda: selectors.aggregations(q))
+        trend = selectors.cached("trends", q, lambda: selectors.trends(q, lens=lens, interval=interval, depth=depth),
+                                 lens, "", interval, depth)
         base = q.params() + [("lang", request.LANGUAGE_CODE)]
         here = [(k, val) for k, vals in request.GET.lists() if k != "frm" for val in vals]
         context.update({
-            "total": total, "hits": hits, "counts": {name: {b["key"]: b["count"] for b in buckets}
+            "total": total, "exact": exact, "hits": hits, "counts": {name: {b["key"]: b["count"] for b in buckets}
                                                      for name, buckets in aggs.items()}, "aggs": aggs,
             "chart": _trend_chart(trend), "selects": _with_counts(selects, aggs, request.GET),
             "yes_no": _with_counts([(d["name"], d["label"], [(o[0], o[1]) for o in d["options"]])
