@@ -246,11 +246,12 @@ BUSINESS_MEASURES = {  # name -> DuckDB aggregate over one business's complaints
 def business_figures(*, business_id, start, end, as_platform=False):
     """One business's complaint figures for [start, end] from the case mirror: {measure: value} (see
     BUSINESS_MEASURES). `as_platform`: the complaints about its merchants' sales on it, as a group."""
-    files = store.month_files("cases", start, end)
+    column = "platform_id" if as_platform else "respondent_id"
+    # the complaints sorted by this column (store.BY_BUSINESS): only the row groups holding the business
+    files = store.month_files("by_platform" if as_platform else "by_respondent", start, end)
     meta = store.manifest() or {}
     if not files:
         return Answer(dict.fromkeys(BUSINESS_MEASURES, 0) | {"odr_days": None}, meta.get("as_of"))
-    column = "platform_id" if as_platform else "respondent_id"
     sums = ", ".join(f"{sql} AS {name}" for name, sql in BUSINESS_MEASURES.items())
     row = _connection().execute(
         f"SELECT {sums} FROM read_parquet({files!r}) WHERE kind = 'complaint' AND {column} = ? "

@@ -202,6 +202,10 @@ class PublicationRun(models.Model):
     updated = models.PositiveIntegerField(_("updated"), default=0)
     removed = models.PositiveIntegerField(_("taken down"), default=0)
     total = models.PositiveIntegerField(_("published in all"), default=0)
+    # The pass also counted the database per value (FacetCount, TrendCount): searches read those counts
+    # only while this is the latest finished run, so they never mix two passes.
+    counted = models.BooleanField(_("counts per value kept"), default=False)
+    counting_seconds = models.FloatField(_("seconds spent counting"), null=True, blank=True)
 
     class Meta:
         verbose_name = _("publication run")
@@ -210,3 +214,40 @@ class PublicationRun(models.Model):
 
     def __str__(self):
         return f"{self.started_at:%Y-%m-%d %H:%M} +{self.added} ~{self.updated} -{self.removed}"
+
+
+class FacetCount(models.Model):
+    """Counts per value of the open database, kept by each publication pass (cube.rebuild) and by each
+    complaint republished between passes (cube.shift): a search with at most one filter reads its counts
+    per value here instead of counting two million rows (docs/benchmarks.md, issue 10).
+
+    `filter`/`value` is the one filter applied ("" and "": none); `facet`/`key` the value counted. A
+    business list (facet "company") keeps only its largest entries; its row with key "" holds the most
+    an unlisted business can have (`n`), so a reader knows when the list is still exact."""
+
+    filter = models.CharField(max_length=20, blank=True)
+    value = models.CharField(max_length=60, blank=True)
+    facet = models.CharField(max_length=20)
+    key = models.CharField(max_length=200, blank=True)
+    n = models.BigIntegerField(default=0)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["filter", "value", "facet", "key"], name="facetcount_cell")]
+
+
+class TrendCount(models.Model):
+    """Published complaints per period received × province × category × issue, at three grains, kept with
+    FacetCount: a trend filtered by those only adds these rows up instead of reading every complaint."""
+
+    grain = models.CharField(max_length=5)  # day, week or month
+    period = models.DateField()
+    province = models.CharField(max_length=6, blank=True)
+    category = models.CharField(max_length=60, blank=True)
+    issue = models.CharField(max_length=60, blank=True)
+    n = models.BigIntegerField(default=0)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["grain", "period", "province", "category", "issue"],
+                                               name="trendcount_cell")]
+        indexes = [models.Index(fields=["grain", "province", "period"], name="trend_province"),
+                   models.Index(fields=["grain", "category", "period"], name="trend_category")]

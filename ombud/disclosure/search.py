@@ -3,8 +3,9 @@
 Chinese has no spaces, so PostgreSQL's parsers and SQLite's FTS5 would each see a whole clause as one
 word. jieba cuts the text into words before either sees it: a published complaint's `search` column holds
 its account and the business's response as words separated by spaces (search-engine mode, which adds the
-shorter words inside long ones), and a query is cut the same way. PostgreSQL then indexes
-`to_tsvector('simple', search)` (GIN) and SQLite an FTS5 table over the same column (migration 0004).
+shorter words inside long ones), and a query is cut the same way. PostgreSQL then keeps
+`to_tsvector('simple', search)` as a stored column with a GIN index (migration 0007) and SQLite an FTS5
+table over the same column (migration 0004).
 """
 import html
 import logging
@@ -69,7 +70,7 @@ def apply(qs, must, must_not):
         return qs
     if connection.vendor == "postgresql":
         parts = [_quote_ts(w) for w in must] + ["!" + _quote_ts(w) for w in must_not]
-        return qs.extra(where=["to_tsvector('simple', search) @@ to_tsquery('simple', %s)"],
+        return qs.extra(where=["search_vector @@ to_tsquery('simple', %s)"],
                         params=[" & ".join(parts)])
     if must:
         qs = qs.filter(id__in=RawSQL("SELECT rowid FROM disclosure_search WHERE disclosure_search MATCH %s",

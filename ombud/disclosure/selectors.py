@@ -252,16 +252,25 @@ def public_row(r, labels):
     }
 
 
-def aggregations(q):
+def aggregations(q, *, kept=True):
     """{facet: [{key, label, count}]}: counts per filter value under every other filter (as in ccdb5), so
-    a facet shows what choosing another of its values would give. On PostgreSQL the facets whose own
-    filter is not set share the same rows, so they are counted in one scan (GROUPING SETS)."""
+    a facet shows what choosing another of its values would give. A facet whose query has no dates, no
+    words and at most one filter is read from the counts each publication pass keeps (cube.py; `kept=False`
+    counts it anyway). The rest are counted: on PostgreSQL the facets whose own filter is not set share the
+    same rows, so they are counted in one scan (GROUPING SETS)."""
     from django.db import connection
     from django.db.models import Count
 
+    from . import cube
+
     labels = Labels()
     out = {}
-    shared = [n for n in FACETS if n not in q.lists and n != "company"]
+    if kept and not (q.must or q.must_not or q.received_min or q.received_max) and cube.counted():
+        for name, (_column, most) in FACETS.items():
+            found = cube.facet(name, {k: v for k, v in q.lists.items() if k != name}, most=most)
+            if found is not None:
+                out[name] = _complete(name, found)
+    shared = [n for n in FACETS if n not in q.lists and n != "company" and n not in out]
     if connection.vendor == "postgresql" and len(shared) > 1:
         out.update(_facets_in_one_scan(q, shared))
     for name, (column, most) in FACETS.items():
@@ -279,6 +288,14 @@ def aggregations(q):
         for b in buckets:
             b["label"] = _facet_label(name, b["key"], labels)
     return {name: out[name] for name in FACETS}
+
+
+def _complete(name, buckets):
+    """"rated" always lists yes and no, as the counted facet does."""
+    if name != "rated":
+        return buckets
+    counts = {b["key"]: b["count"] for b in buckets}
+    return [{"key": "yes", "count": counts.get("yes", 0)}, {"key": "no", "count": counts.get("no", 0)}]
 
 
 _TEXT_FACETS = ("category", "issue", "company", "region", "channel", "outcome")
@@ -342,43 +359,63 @@ def _facet_label(name, key, labels):
 _LENS_COLUMN = {"category": "category", "issue": "issue", "company": "respondent", "region": "province"}
 
 
-def trends(q, *, lens="overview", sub_lens="", interval="month", depth=5):
+def trends(q, *, lens="overview", sub_lens="", interval="month", depth=5, kept=True):
     """Counts per interval of date received: overall, or for the `depth` largest values of a lens, each
-    split by its `depth` largest sub-lens values. {"interval", "overview": [{date, count}], "lens": [...]}"""
+    split by its `depth` largest sub-lens values. {"interval", "overview": [{date, count}], "lens": [...]}
+    Where the query and lenses use only region, category, issue and dates, the periods the publication pass
+    counted are added up (cube.trend_rows; `kept=False` counts the complaints anyway)."""
     from django.db.models import Count
     from django.db.models.functions import Trunc
 
-    qs = complaints(q)
-    period = Trunc("received", interval)
+    from . import cube
+
+    live = (complaints(q), Trunc("received", interval), Count("id"))
+    rolled = cube.trend_rows(q, interval) if kept and cube.counted() else None
+    qs, period, measure = rolled or live
     series = [{"date": r["p"], "count": r["n"]} for r in
-              qs.annotate(p=period).values("p").annotate(n=Count("id")).order_by("p")]
+              qs.annotate(p=period).values("p").annotate(n=measure).order_by("p")]
     out = {"interval": interval, "lens": lens, "sub_lens": sub_lens, "overview": series, "buckets": []}
     if lens == "overview":
         return out
+    if "company" in (lens, sub_lens):
+        qs, period, measure = live
     labels = Labels()
     col = _LENS_COLUMN[lens]
-    top = list(qs.exclude(**{col: ""}).values(col).annotate(n=Count("id")).order_by("-n", col)[:depth])
+    top = None
+    if lens == "company" and kept and not (q.must or q.must_not or q.received_min or q.received_max) \
+            and cube.counted():
+        top = cube.facet("company", q.lists, most=depth)
+        top = None if top is None else [{col: b["key"], "n": b["count"]} for b in top]
+    if top is None:
+        top = list(qs.exclude(**{col: ""}).values(col).annotate(n=measure).order_by("-n", col)[:depth])
     keys = [t[col] for t in top]
     per = {}
-    for r in (qs.filter(**{col + "__in": keys}).annotate(p=period).values(col, "p").annotate(n=Count("id"))
+    for r in (qs.filter(**{col + "__in": keys}).annotate(p=period).values(col, "p").annotate(n=measure)
               .order_by("p")):
         per.setdefault(r[col], []).append({"date": r["p"], "count": r["n"]})
     name = "company" if lens == "company" else lens
     for t in top:
         out["buckets"].append({"key": t[col], "label": labels.of(name if name != "company" else "", t[col]),
                                "count": t["n"], "series": per.get(t[col], []), "sub": []})
-    if sub_lens:
+    if sub_lens and keys:
+        # Every bucket's sub-lens in two statements: the totals (to pick each bucket's largest), the series.
         scol = _LENS_COLUMN[sub_lens]
         sname = "" if sub_lens == "company" else sub_lens
+        inner = qs.filter(**{col + "__in": keys}).exclude(**{scol: ""})
+        totals = {}
+        for r in inner.values(col, scol).annotate(n=measure).order_by("-n", scol):
+            totals.setdefault(r[col], [])
+            if len(totals[r[col]]) < depth:
+                totals[r[col]].append(r)
+        wanted = {(r[col], r[scol]) for rows in totals.values() for r in rows}
+        sper = {}
+        for r in (inner.filter(**{scol + "__in": {s for _k, s in wanted}}).annotate(p=period)
+                  .values(col, scol, "p").annotate(n=measure).order_by("p")):
+            if (r[col], r[scol]) in wanted:
+                sper.setdefault((r[col], r[scol]), []).append({"date": r["p"], "count": r["n"]})
         for b in out["buckets"]:
-            inner = qs.filter(**{col: b["key"]}).exclude(**{scol: ""})
-            stop = list(inner.values(scol).annotate(n=Count("id")).order_by("-n", scol)[:depth])
-            sper = {}
-            for r in (inner.filter(**{scol + "__in": [s[scol] for s in stop]}).annotate(p=period)
-                      .values(scol, "p").annotate(n=Count("id")).order_by("p")):
-                sper.setdefault(r[scol], []).append({"date": r["p"], "count": r["n"]})
             b["sub"] = [{"key": s[scol], "label": labels.of(sname, s[scol]), "count": s["n"],
-                         "series": sper.get(s[scol], [])} for s in stop]
+                         "series": sper.get((b["key"], s[scol]), [])} for s in totals.get(b["key"], [])]
     return out
 
 

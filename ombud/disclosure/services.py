@@ -9,7 +9,7 @@ from django.utils.translation import gettext_noop
 
 from ombud.core.errors import DomainError, Forbidden, InvalidInput, NotFound
 
-from . import selectors
+from . import cube, selectors
 from .models import (
     Narrative,
     NarrativeAction,
@@ -250,9 +250,12 @@ def publish_due(*, now=None, batch=2000, progress=None):
             done += _flush(rows, rule, now, run) + len(gone)
             if progress:
                 progress(done, total)
-    run.total = PublishedComplaint.objects.count()
-    run.finished_at = given or timezone.now()
-    run.save()
+    with transaction.atomic():  # readers move to the new counts per value and the finished run together
+        run.total = PublishedComplaint.objects.count()
+        run.counting_seconds = cube.rebuild()
+        run.counted = True
+        run.finished_at = given or timezone.now()
+        run.save()
     return run
 
 
@@ -285,8 +288,12 @@ def republish(*, case_ids):
     now = timezone.now()
     after, upto = _window(rule, now)
     rows = list(finished_between(kinds=rule.kinds, statuses=rule.statuses, after=after, upto=upto, ids=ids))
-    PublishedComplaint.objects.filter(id__in=set(ids) - {v["id"] for v in rows}).delete()
-    _write(_published_rows(rows, rule=rule, now=now))
+    with transaction.atomic():
+        before = list(PublishedComplaint.objects.select_for_update().filter(id__in=ids))
+        PublishedComplaint.objects.filter(id__in=set(ids) - {v["id"] for v in rows}).delete()
+        after_rows = _published_rows(rows, rule=rule, now=now)
+        _write(after_rows)
+        cube.shift(before=before, after=after_rows)  # the kept counts per value follow the rows
     from django.core.cache import cache
 
     if not cache.add("disclosure:republished", 1, timeout=None):

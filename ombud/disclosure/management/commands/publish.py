@@ -30,4 +30,5 @@ class Command(BaseCommand):
         if run.rule_version is None:
             self.stdout.write("No publication rule is active: nothing is published.")
         self.stdout.write(f"added {run.added}, updated {run.updated}, taken down {run.removed}; "
-                          f"{run.total} complaints published (rule version {run.rule_version})")
+                          f"{run.total} complaints published (rule version {run.rule_version}); counted per value in "
+                          f"{run.counting_seconds or 0:.1f} s")
