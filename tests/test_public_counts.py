@@ -143,3 +143,36 @@ def test_trends_added_up_from_kept_periods_equal_counting(more):
     TrendCount.objects.filter(grain="month").update(n=10)
     months = selectors.trends(_parse(""), interval="month")["overview"]
     assert months and all(p["count"] % 10 == 0 for p in months)
+
+
+@NOW
+def test_a_later_pass_moves_the_counts_by_its_changes_and_recounts_when_due(more, monkeypatch):
+    import datetime as dt
+
+    from ombud.cases.services import respond_publicly
+    from ombud.core.auth import Actor
+
+    from .conftest import CST
+
+    api = make_api("integrator")
+    # due at 12:00 today (finished a week ago): the next pass adds it
+    _case(api, received=at(2026, 10, 20), closed=dt.datetime(2026, 11, 9, 12, tzinfo=CST), respondent=CHAOYANG,
+          category="communication", rating=3, channel="web")
+    respond_publicly(case=more["refused"], actor=Actor(role="business", business=more["refused"].respondent),
+                     text="我们已主动联系消费者。")  # a case event: the row is refreshed
+    later = services.publish_due(now=dt.datetime(2026, 11, 16, 15, tzinfo=CST))
+    assert later.added == 1 and later.updated >= 1
+    assert later.counted and not later.recounted  # moved by its changes, not counted again
+    _kept_equals_counted()
+    for params, lens, sub, interval in TRENDS:
+        q = _parse(params)
+        assert selectors.trends(q, lens=lens, sub_lens=sub, interval=interval) == \
+            selectors.trends(q, lens=lens, sub_lens=sub, interval=interval, kept=False), (params, lens, interval)
+    # a pass with more changes than RECOUNT_ROWS counts everything again, as does one a day after the last
+    monkeypatch.setattr(services, "RECOUNT_ROWS", 0)
+    respond_publicly(case=more["refused"], actor=Actor(role="business", business=more["refused"].respondent),
+                     text="再次联系。")
+    assert services.publish_due(now=dt.datetime(2026, 11, 16, 16, tzinfo=CST)).recounted
+    monkeypatch.setattr(services, "RECOUNT_ROWS", 20_000)
+    assert services.publish_due(now=dt.datetime(2026, 11, 17, 17, tzinfo=CST)).recounted
+    _kept_equals_counted()

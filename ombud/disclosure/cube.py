@@ -112,8 +112,8 @@ def _count_businesses(cur, name, column):
     ranked = (f"SELECT {f} AS v, respondent, COUNT(*) AS n, ROW_NUMBER() OVER ({part}ORDER BY COUNT(*) DESC, "
               f"respondent) AS rk FROM {TABLE} {where} GROUP BY {lead}respondent")
     insert = f"INSERT INTO {FacetCount._meta.db_table} (filter, value, facet, key, n) "
-    cur.execute(f"{insert} SELECT '{name}', v, 'company', respondent, n FROM ({ranked}) r WHERE rk <= {KEPT}")
-    cur.execute(f"{insert} SELECT '{name}', v, 'company', '', n FROM ({ranked}) r WHERE rk = {KEPT + 1}")
+    cur.execute(f"{insert} SELECT '{name}', v, 'company', CASE WHEN rk <= {KEPT} THEN respondent ELSE '' END, n "
+                f"FROM ({ranked}) r WHERE rk <= {KEPT + 1}")
     if column:
         # The businesses kept for the whole database, counted under every value too: a negated filter's
         # list is then the whole database's less these (exact for each of them).
@@ -141,43 +141,63 @@ def _period(day, grain):
     return day
 
 
-def _add(model, cell, sign):
-    if not model.objects.filter(**cell).update(n=F("n") + sign) and sign > 0:
-        model.objects.create(**cell, n=sign)
-
-
 def shift(*, before, after):
-    """Move the kept counts from the rows `before` to the rows `after` (PublishedComplaint instances, the
-    same complaints before and after they were republished; a complaint taken down is only in `before`).
-    Call in the transaction that writes the rows."""
-    if not counted():
-        return
+    """Move the kept counts from the rows `before` to the rows `after` (PublishedComplaint instances: the
+    same complaints before and after a change; one added is only in `after`, one taken down only in
+    `before`). Adds up the changes first, then writes each changed count once. Call in the transaction
+    that writes the rows."""
+    from collections import Counter
+
+    facets, periods, businesses = Counter(), Counter(), Counter()
     for rows, sign in ((before, -1), (after, +1)):
         for row in rows:
             where = [("", "")] + [(name, _sql_value(row, col)) for name, col in _filter_columns()[1:]]
-            where = [(n, v) for n, v in where if n == "" or v != ""]
             for name, value in where:
+                if name and not value:
+                    continue
                 for facet, col in FACETS.items():
                     key = _sql_value(row, col)
                     if facet != name and (facet not in _NO_EMPTY or key):
-                        _add(FacetCount, {"filter": name, "value": value, "facet": facet, "key": key}, sign)
+                        facets[(name, value, facet, key)] += sign
                 if row.respondent:
-                    _shift_business(name, value, row.respondent, sign)
+                    businesses[(name, value, row.respondent)] += sign
             for grain in GRAINS:
-                _add(TrendCount, {"grain": grain, "period": _period(row.received, grain), "province": row.province,
-                                  "category": row.category, "issue": row.issue}, sign)
+                periods[(grain, _period(row.received, grain), row.province, row.category, row.issue)] += sign
+    _add_all(FacetCount, ("filter", "value", "facet", "key"), facets)
+    _add_all(TrendCount, ("grain", "period", "province", "category", "issue"), periods)
+    _shift_businesses(businesses)
 
 
-def _shift_business(name, value, business, sign):
-    cell = {"filter": name, "value": value, "facet": "company"}
-    if FacetCount.objects.filter(**cell, key=business).update(n=F("n") + sign) or sign < 0:
+def _add_all(model, columns, deltas, *, batch=500):
+    """n += delta for each cell, creating the cells not yet there (one upsert per `batch` cells)."""
+    rows = [(*cell, d) for cell, d in deltas.items() if d]
+    table, cols = model._meta.db_table, ", ".join(columns)
+    with connection.cursor() as cur:
+        for i in range(0, len(rows), batch):
+            part = rows[i:i + batch]
+            values = ", ".join(["(" + ", ".join(["%s"] * (len(columns) + 1)) + ")"] * len(part))
+            cur.execute(f"INSERT INTO {table} ({cols}, n) VALUES {values} ON CONFLICT ({cols}) "
+                        f"DO UPDATE SET n = {table}.n + excluded.n", [v for r in part for v in r])
+
+
+def _shift_businesses(deltas):
+    """A listed business's count moves; one not listed had none if its list held every business (no bound)
+    or if it is one of the whole database's kept businesses (counted under every value), and is added;
+    otherwise it had at most the bound, and the bound rises by the most any of them gained."""
+    deltas = {k: d for k, d in deltas.items() if d}
+    if not deltas:
         return
-    # Not listed: it had none if the list held every business (no bound) or if it is one of the whole
-    # database's kept businesses (counted under every value); otherwise it had at most the bound, and
-    # the list stays exact if the bound rises with it.
-    whole = FacetCount.objects.filter(filter="", value="", facet="company", key=business).exists()
-    if whole or not FacetCount.objects.filter(**cell, key="").update(n=F("n") + 1):
-        FacetCount.objects.create(**cell, key=business, n=1)
+    names = {b for _f, _v, b in deltas}
+    listed = set(FacetCount.objects.filter(facet="company", key__in=[*names, ""]).values_list(
+        "filter", "value", "key"))
+    whole = {k for f, v, k in listed if f == "" and k}
+    add, bounds = {}, {}
+    for (f, v, b), d in deltas.items():
+        if (f, v, b) in listed or (d > 0 and (b in whole or (f, v, "") not in listed)):
+            add[(f, v, "company", b)] = d
+        elif d > 0:
+            bounds[(f, v, "company", "")] = max(bounds.get((f, v, "company", ""), 0), d)
+    _add_all(FacetCount, ("filter", "value", "facet", "key"), {**add, **bounds})
 
 
 # --------------------------------------------------------------------------- reading

@@ -205,6 +205,7 @@ class PublicationRun(models.Model):
     # The pass also counted the database per value (FacetCount, TrendCount): searches read those counts
     # only while this is the latest finished run, so they never mix two passes.
     counted = models.BooleanField(_("counts per value kept"), default=False)
+    recounted = models.BooleanField(_("counted everything again"), default=False)  # not only moved by its changes
     counting_seconds = models.FloatField(_("seconds spent counting"), null=True, blank=True)
 
     class Meta:
@@ -225,13 +226,15 @@ class FacetCount(models.Model):
     business list (facet "company") keeps only its largest entries; its row with key "" holds the most
     an unlisted business can have (`n`), so a reader knows when the list is still exact."""
 
-    filter = models.CharField(max_length=20, blank=True)
-    value = models.CharField(max_length=60, blank=True)
-    facet = models.CharField(max_length=20)
-    key = models.CharField(max_length=200, blank=True)
-    n = models.BigIntegerField(default=0)
+    filter = models.CharField(_("filter"), max_length=20, blank=True)
+    value = models.CharField(_("filter value"), max_length=60, blank=True)
+    facet = models.CharField(_("counted by"), max_length=20)
+    key = models.CharField(_("value counted"), max_length=200, blank=True)
+    n = models.BigIntegerField(_("complaints"), default=0)
 
     class Meta:
+        verbose_name = _("count per value")
+        verbose_name_plural = _("counts per value")
         constraints = [models.UniqueConstraint(fields=["filter", "value", "facet", "key"], name="facetcount_cell")]
 
 
@@ -239,14 +242,16 @@ class TrendCount(models.Model):
     """Published complaints per period received × province × category × issue, at three grains, kept with
     FacetCount: a trend filtered by those only adds these rows up instead of reading every complaint."""
 
-    grain = models.CharField(max_length=5)  # day, week or month
-    period = models.DateField()
-    province = models.CharField(max_length=6, blank=True)
-    category = models.CharField(max_length=60, blank=True)
-    issue = models.CharField(max_length=60, blank=True)
-    n = models.BigIntegerField(default=0)
+    grain = models.CharField(_("grain"), max_length=5)  # day, week or month
+    period = models.DateField(_("period starting"))
+    province = models.CharField(_("province"), max_length=6, blank=True)
+    category = models.CharField(_("goods or service category"), max_length=60, blank=True)
+    issue = models.CharField(_("issue type"), max_length=60, blank=True)
+    n = models.BigIntegerField(_("complaints"), default=0)
 
     class Meta:
+        verbose_name = _("count per period")
+        verbose_name_plural = _("counts per period")
         constraints = [models.UniqueConstraint(fields=["grain", "period", "province", "category", "issue"],
                                                name="trendcount_cell")]
         indexes = [models.Index(fields=["grain", "province", "period"], name="trend_province"),

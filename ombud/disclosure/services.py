@@ -2,8 +2,9 @@
 writes its NarrativeEvent in the same transaction); publishing due complaints to the open complaint
 database, and taking down those whose public period is over."""
 import datetime as dt
+import time
 
-from django.db import transaction
+from django.db import models, transaction
 from django.utils import timezone
 from django.utils.translation import gettext_noop
 
@@ -216,13 +217,18 @@ def publish_due(*, now=None, batch=2000, progress=None):
     rule = selectors.current_rule()
     last = PublicationRun.objects.filter(finished_at__isnull=False).order_by("-started_at", "-id").first()
     run = PublicationRun(started_at=now, rule_version=rule.version if rule else None)
+    # The rows this pass takes away and writes, for moving the kept counts (cube.shift); None once they
+    # are too many, or when the last pass left no counts: then the pass counts everything again.
+    run.changes = ([], []) if last is not None and last.counted and not _recount_due(last, now) else None
     if rule is None:
+        run.changes = None
         run.removed = PublishedComplaint.objects.all().delete()[0]
         run.watermark = last.watermark if last else 0
     else:
         after, upto = _window(rule, now)
         kw = {"kinds": rule.kinds, "statuses": rule.statuses}
         if last is None or last.rule_version != rule.version or last.cutoff is None:
+            run.changes = None  # everything may change: count it all again at the end
             run.watermark = last_event_id()  # read first: an event after it is picked up next time
             run.removed = PublishedComplaint.objects.exclude(rule_version=rule.version).delete()[0]
             due, changed = finished_between(**kw, after=after, upto=upto), set()
@@ -231,6 +237,7 @@ def publish_due(*, now=None, batch=2000, progress=None):
             due = finished_between(**kw, after=max(after, last.cutoff), upto=upto)
         run.cutoff = upto
         expired = PublishedComplaint.objects.filter(finished__lt=timezone.localtime(after).date())
+        _changes(run, before=expired)
         run.removed += expired.delete()[0]
         total = due.count() + len(changed)
         done, chunk = 0, []
@@ -245,18 +252,51 @@ def publish_due(*, now=None, batch=2000, progress=None):
         # Changed cases: refreshed if still public, taken down if no longer (a finished case reopened).
         for ids in _chunks(sorted(changed), batch):
             rows = list(finished_between(**kw, after=after, upto=upto, ids=ids))
-            gone = set(ids) - {v["id"] for v in rows}
-            run.removed += PublishedComplaint.objects.filter(id__in=gone).delete()[0]
-            done += _flush(rows, rule, now, run) + len(gone)
+            gone = PublishedComplaint.objects.filter(id__in=set(ids) - {v["id"] for v in rows})
+            _changes(run, before=gone)
+            gone = gone.delete()[0]
+            run.removed += gone
+            done += _flush(rows, rule, now, run) + gone
             if progress:
                 progress(done, total)
     with transaction.atomic():  # readers move to the new counts per value and the finished run together
         run.total = PublishedComplaint.objects.count()
-        run.counting_seconds = cube.rebuild()
+        started = time.perf_counter()
+        if run.changes is None:
+            cube.rebuild()
+            run.recounted = True
+        else:
+            cube.shift(before=run.changes[0], after=run.changes[1])
+        run.counting_seconds = time.perf_counter() - started
         run.counted = True
         run.finished_at = given or timezone.now()
         run.save()
     return run
+
+
+RECOUNT_ROWS = 20_000  # a pass changing more rows than this counts everything again (faster than moving)
+
+
+def _recount_due(last, now):
+    """Count everything again at least daily, whatever was moved since (a safety net, not a correction)."""
+    done = PublicationRun.objects.filter(recounted=True, finished_at__isnull=False).order_by("-finished_at").first()
+    return done is None or now - done.started_at > dt.timedelta(hours=24)
+
+
+def _changes(run, *, before=(), after=()):
+    """Note rows the pass takes away (`before`, a queryset or rows, read before they change) and writes."""
+    if run.changes is None:
+        return
+    old, new = run.changes
+    if isinstance(before, models.QuerySet):
+        if len(old) + len(new) + before.count() > RECOUNT_ROWS:
+            run.changes = None
+            return
+        before = list(before)
+    old += before
+    new += after
+    if len(old) + len(new) > RECOUNT_ROWS:
+        run.changes = None
 
 
 def _chunks(items, size):
@@ -268,9 +308,15 @@ def _flush(values, rule, now, run):
     if not values:
         return 0
     ids = [v["id"] for v in values]
-    had = set(PublishedComplaint.objects.filter(id__in=ids).values_list("id", flat=True))
     with transaction.atomic():
-        _write(_published_rows(values, rule=rule, now=now))
+        had = PublishedComplaint.objects.filter(id__in=ids)
+        if run.changes is not None:
+            had = list(had)
+            _changes(run, before=had)
+        had = {r.id for r in had} if isinstance(had, list) else set(had.values_list("id", flat=True))
+        rows = _published_rows(values, rule=rule, now=now)
+        _write(rows)
+        _changes(run, after=rows)
     run.updated += len(had)
     run.added += len(ids) - len(had)
     return len(ids)
@@ -293,7 +339,8 @@ def republish(*, case_ids):
         PublishedComplaint.objects.filter(id__in=set(ids) - {v["id"] for v in rows}).delete()
         after_rows = _published_rows(rows, rule=rule, now=now)
         _write(after_rows)
-        cube.shift(before=before, after=after_rows)  # the kept counts per value follow the rows
+        if cube.counted():
+            cube.shift(before=before, after=after_rows)  # the kept counts per value follow the rows
     from django.core.cache import cache
 
     if not cache.add("disclosure:republished", 1, timeout=None):
