@@ -486,7 +486,7 @@ def export_figures(client, runs):
         ttfb = time.perf_counter() - t0
         size = len(first) + sum(len(c) for c in it)
         total = time.perf_counter() - t0
-        lines = int(r["X-Total-Count"])
+        lines = int(r["X-Total-Count"].rstrip("+"))
         if i:
             api.append((ttfb * 1000, total * 1000, size))
         with connection.cursor() as cur:
@@ -553,7 +553,9 @@ def sizes():
         total, heap, rows = _sql("SELECT pg_total_relation_size(%s::regclass), pg_relation_size(%s::regclass), "
                                  "reltuples::bigint FROM pg_class WHERE oid = %s::regclass", [t, t, t])[0]
         out[t] = (total, heap, rows)
-    out["pub_search"] = _sql("SELECT pg_relation_size('pub_search')")[0][0]
+    out["pub_search"] = _sql("SELECT pg_relation_size('pub_search_vector')")[0][0]
+    for t in ("disclosure_facetcount", "disclosure_trendcount"):
+        out[t] = _sql(f"SELECT pg_total_relation_size('{t}')")[0][0]
     return out
 
 
@@ -590,7 +592,9 @@ def report(rows, export, setup, args):
     for t, v in s.items():
         if isinstance(v, tuple):
             print(f"  {t:<32} {gb(v[0]):>10} / {gb(v[1]):>10} / {v[2]:>12,}")
-    print(f"  {'(pub_search GIN index)':<32} {gb(s['pub_search']):>10}")
+    print(f"  {'(pub_search_vector GIN index)':<32} {gb(s['pub_search']):>10}")
+    for t in ("disclosure_facetcount", "disclosure_trendcount"):
+        print(f"  {t + ' (kept counts)':<32} {gb(s[t]):>10}")
     store_dir = Path(os.environ["OMBUD_DATA_DIR"]) / "analytics"
     if store_dir.exists():
         print(f"  analytics store: {gb(sum(p.stat().st_size for p in store_dir.rglob('*') if p.is_file()))}")

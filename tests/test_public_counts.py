@@ -63,6 +63,9 @@ def test_a_pass_keeps_counts_that_equal_counting(more):
     # and the answers above were read from the kept counts, not counted again
     q = _parse("not_category=household_electronics")
     assert cube.facet("outcome", q.lists, most=10) is not None
+    # a business the company list keeps has its own counts, and its own periods
+    assert cube.facet("outcome", {"company": ([PUDONG["name"]], True)}, most=10) is not None
+    assert TrendCount.objects.filter(respondent=PUDONG["name"]).exists()
     cell = FacetCount.objects.filter(filter="", facet="channel").order_by("key").first()
     FacetCount.objects.filter(pk=cell.pk).update(n=cell.n + 100)
     assert _as_counts(selectors.aggregations(_parse("")))["channel"][cell.key] == cell.n + 100
@@ -176,3 +179,25 @@ def test_a_later_pass_moves_the_counts_by_its_changes_and_recounts_when_due(more
     monkeypatch.setattr(services, "RECOUNT_ROWS", 20_000)
     assert services.publish_due(now=dt.datetime(2026, 11, 17, 17, tzinfo=CST)).recounted
     _kept_equals_counted()
+
+
+@NOW
+def test_counts_over_too_many_rows_are_estimated_from_a_sample_and_say_so(more, monkeypatch):
+    from django.db import connection
+    from django.test import Client
+
+    if connection.vendor != "postgresql":
+        pytest.skip("TABLESAMPLE is PostgreSQL's; SQLite always counts every row")
+    q = _parse("search_term=退款")
+    exact = selectors.aggregations(q)
+    assert not any(b.get("approximate") for buckets in exact.values() for b in buckets)
+    # every page sampled (100 %): the estimate equals the count, and is still marked as an estimate
+    monkeypatch.setattr(selectors, "SAMPLE_ABOVE", 0)
+    monkeypatch.setattr(selectors, "SAMPLE_ROWS", 10 ** 9)
+    estimated = selectors.aggregations(q)
+    assert _as_counts(estimated) == _as_counts(exact)
+    assert all(b["approximate"] for buckets in estimated.values() for b in buckets)
+    api = Client().get("/api/v1/public/complaints", {"search_term": "退款"}).json()
+    assert api["aggregations"]["outcome"][0]["approximate"] is True
+    page = Client(headers={"Accept-Language": "en"}).get("/complaints/", {"search_term": "退款"}).content.decode()
+    assert "(≈" in page and "estimated from a sample" in page

@@ -76,19 +76,24 @@ FILTER_DOC = (
 
 @router.get("/public/complaints", summary="Search published complaints, with counts per filter value",
             description=FILTER_DOC + " Paging: size (≤100), frm; sort: received_desc or received_asc; "
-            "no_aggs=true skips the counts. `total` is exact up to 10,000 (`total_relation` eq), beyond that "
-            "10,000 with `total_relation` gte, as in ccdb5. Highlights mark the searched words with <mark>.",
+            "no_aggs=true skips the counts. `total` is exact whenever the counts per value hold it, otherwise up "
+            "to 10,000 (`total_relation` eq), and beyond that 10,000 with `total_relation` gte, as in ccdb5. "
+            "Counts per value over very many complaints may be estimated from a sample: each such bucket says "
+            "`approximate: true`. Highlights mark the searched words with <mark>.",
             throttle=SEARCH_THROTTLE)
 def search(request):
     with translation.override(_language(request)):
         q, errors = _query(request)
         if errors:
             return _bad(errors)
-        total, exact, hits = selectors.hits(q)
+        aggs = None
+        if (request.GET.get("no_aggs") or "").lower() not in query_mod.YES:
+            aggs = selectors.cached("aggregations", q, lambda: selectors.aggregations(q))
+        total, exact, hits = selectors.hits(q, total=selectors.known_total(q, aggs))  # counted once, not twice
         body = {"_meta": selectors.database_meta(), "total": total, "total_relation": "eq" if exact else "gte",
                 "size": q.size, "frm": q.frm, "hits": hits}
-        if (request.GET.get("no_aggs") or "").lower() not in query_mod.YES:
-            body["aggregations"] = selectors.cached("aggregations", q, lambda: selectors.aggregations(q))
+        if aggs is not None:
+            body["aggregations"] = aggs
         return body
 
 

@@ -29,7 +29,8 @@ _EXPR = {
 # filter -> the columns its values are kept for (a region filter is a province, prefecture or county path)
 FILTERS = {"region": ("province", "prefecture", "county"), "category": ("category",), "issue": ("issue",),
            "channel": ("channel",), "outcome": ("outcome",), "timely": ("timely",),
-           "has_narrative": ("has_narrative",), "rated": ("rated",)}
+           "has_narrative": ("has_narrative",), "rated": ("rated",),
+           "company": ("respondent",)}  # only the businesses the company list keeps: the others are small
 # facet -> the column it counts (the company facet is kept as lists, below)
 FACETS = {"category": "category", "issue": "issue", "region": "province", "channel": "channel",
           "outcome": "outcome", "timely": "timely", "has_narrative": "has_narrative", "rated": "rated"}
@@ -64,12 +65,18 @@ def rebuild():
     FacetCount.objects.all().delete()
     TrendCount.objects.all().delete()
     with connection.cursor() as cur:
-        for name, column in _filter_columns():
+        for name, column in _filter_columns():  # the whole database first: it picks the kept businesses
             _count_facets(cur, name, column)
-            _count_businesses(cur, name, column)
+            if name != "company":
+                _count_businesses(cur, name, column)
         for grain in GRAINS:
             _count_periods(cur, grain)
     return time.perf_counter() - started
+
+
+def kept_businesses():
+    return set(FacetCount.objects.filter(filter="", value="", facet="company").exclude(key="").values_list(
+        "key", flat=True))
 
 
 def _where(*parts):
@@ -79,7 +86,7 @@ def _where(*parts):
 
 def _count_facets(cur, name, column):
     f = _EXPR[column] if column else "''"
-    own = f"{f} <> ''" if column else ""
+    own = (f"{f} IN ({_KEPT_SQL})" if name == "company" else f"{f} <> ''") if column else ""
     insert = f"INSERT INTO {FacetCount._meta.db_table} (filter, value, facet, key, n) "
     # A facet is counted without its own filter, so a filter's own facet is never read here.
     facets = [(fc, _EXPR[col]) for fc, col in FACETS.items() if fc != name]
@@ -123,12 +130,18 @@ def _count_businesses(cur, name, column):
 
 
 def _count_periods(cur, grain):
-    qs = (PublishedComplaint.objects.annotate(period=Trunc("received", grain, output_field=TrendCount._meta
-                                                             .get_field("period")))
-          .values("period", "province", "category", "issue").annotate(n=Count("id")).order_by())
-    sql, params = qs.query.sql_with_params()
-    cur.execute(f"INSERT INTO {TrendCount._meta.db_table} (grain, period, province, category, issue, n) "
-                f"SELECT %s, s.period, s.province, s.category, s.issue, s.n FROM ({sql}) s", [grain, *params])
+    from django.db.models.expressions import RawSQL
+
+    rows = PublishedComplaint.objects.annotate(period=Trunc("received", grain, output_field=TrendCount._meta
+                                                            .get_field("period")))
+    everyone = rows.values("period", "province", "category", "issue").annotate(n=Count("id")).order_by()
+    kept = (rows.filter(respondent__in=RawSQL(_KEPT_SQL, [])).values("period", "province", "category", "issue",
+                                                                      "respondent").annotate(n=Count("id")).order_by())
+    for qs, who in ((everyone, "''"), (kept, "s.respondent")):
+        sql, params = qs.query.sql_with_params()
+        cur.execute(f"INSERT INTO {TrendCount._meta.db_table} (grain, period, province, category, issue, "
+                    f"respondent, n) SELECT %s, s.period, s.province, s.category, s.issue, {who}, s.n FROM ({sql}) s",
+                    [grain, *params])
 
 
 # --------------------------------------------------------------------------- one complaint republished
@@ -149,22 +162,26 @@ def shift(*, before, after):
     from collections import Counter
 
     facets, periods, businesses = Counter(), Counter(), Counter()
+    kept = kept_businesses()
     for rows, sign in ((before, -1), (after, +1)):
         for row in rows:
             where = [("", "")] + [(name, _sql_value(row, col)) for name, col in _filter_columns()[1:]]
             for name, value in where:
-                if name and not value:
+                if name and not value or name == "company" and value not in kept:
                     continue
                 for facet, col in FACETS.items():
                     key = _sql_value(row, col)
                     if facet != name and (facet not in _NO_EMPTY or key):
                         facets[(name, value, facet, key)] += sign
-                if row.respondent:
+                if row.respondent and name != "company":
                     businesses[(name, value, row.respondent)] += sign
             for grain in GRAINS:
-                periods[(grain, _period(row.received, grain), row.province, row.category, row.issue)] += sign
+                cell = (grain, _period(row.received, grain), row.province, row.category, row.issue)
+                periods[(*cell, "")] += sign
+                if row.respondent in kept:
+                    periods[(*cell, row.respondent)] += sign
     _add_all(FacetCount, ("filter", "value", "facet", "key"), facets)
-    _add_all(TrendCount, ("grain", "period", "province", "category", "issue"), periods)
+    _add_all(TrendCount, ("grain", "period", "province", "category", "issue", "respondent"), periods)
     _shift_businesses(businesses)
 
 
@@ -220,6 +237,8 @@ def _single(lists):
         return False
     if name == "region" and any(a != b and b.startswith(a) for a in values for b in values):
         return False  # nested regions overlap: their counts do not add up
+    if name == "company" and not set(values) <= kept_businesses():
+        return False  # a business not kept (or named by its USCC) is counted: it has few complaints
     return name, values, negated
 
 
@@ -246,7 +265,7 @@ def facet(name, lists, *, most):
 def _businesses(cells, one, most):
     """The business list: kept as is for no filter or one value; for a negated filter, the whole database's
     kept businesses less their counts under the values. None when a business not kept could be in it."""
-    if one is not None and not one[2] and len(one[1]) > 1:
+    if one is not None and (one[0] == "company" or not one[2] and len(one[1]) > 1):
         return None
     if one is None or not one[2]:
         f, v = ("", "") if one is None else (one[0], one[1][0])
@@ -264,9 +283,10 @@ def _businesses(cells, one, most):
     return [{"key": k, "count": n} for k, n in top]
 
 
-def trend_rows(q, interval):
+def trend_rows(q, interval, *, businesses=None):
     """(rows, period expression, measure) that trends can group instead of the published complaints, or
-    None when the query filters on more than region (province), category, issue and date received."""
+    None when the query filters on more than region (province), category, issue and date received.
+    `businesses`: the rows of these kept businesses instead of everyone's."""
     if q.must or q.must_not or any(n not in TREND_FILTERS for n in q.lists):
         return None
     if "region" in q.lists and any(len(v) != 2 for v in q.lists["region"][0]):
@@ -275,6 +295,7 @@ def trend_rows(q, interval):
     grain = "day" if dated or interval not in GRAINS else interval
     grain = "month" if not dated and interval in ("quarter", "year") else grain
     qs = TrendCount.objects.filter(grain=grain, n__gt=0)  # a cell emptied by a take-down is no period
+    qs = qs.filter(respondent__in=businesses) if businesses else qs.filter(respondent="")
     if dated:
         span = Q()
         if q.received_min:

@@ -240,19 +240,23 @@ class FacetCount(models.Model):
 
 class TrendCount(models.Model):
     """Published complaints per period received × province × category × issue, at three grains, kept with
-    FacetCount: a trend filtered by those only adds these rows up instead of reading every complaint."""
+    FacetCount (and the same per business for the businesses its company list keeps): a trend filtered by
+    those only adds these rows up instead of reading every complaint."""
 
     grain = models.CharField(_("grain"), max_length=5)  # day, week or month
     period = models.DateField(_("period starting"))
     province = models.CharField(_("province"), max_length=6, blank=True)
     category = models.CharField(_("goods or service category"), max_length=60, blank=True)
     issue = models.CharField(_("issue type"), max_length=60, blank=True)
+    # "" for everyone's complaints; a business's name for the businesses kept in the company list
+    respondent = models.CharField(_("business complained about"), max_length=200, blank=True)
     n = models.BigIntegerField(_("complaints"), default=0)
 
     class Meta:
         verbose_name = _("count per period")
         verbose_name_plural = _("counts per period")
-        constraints = [models.UniqueConstraint(fields=["grain", "period", "province", "category", "issue"],
-                                               name="trendcount_cell")]
+        constraints = [models.UniqueConstraint(fields=["grain", "period", "province", "category", "issue",
+                                                       "respondent"], name="trendcount_cell")]
         indexes = [models.Index(fields=["grain", "province", "period"], name="trend_province"),
-                   models.Index(fields=["grain", "category", "period"], name="trend_category")]
+                   models.Index(fields=["grain", "category", "period"], name="trend_category"),
+                   models.Index(fields=["grain", "respondent", "period"], name="trend_respondent")]

@@ -202,13 +202,13 @@ def _region_names():
     return _REGIONS["names"]
 
 
-def hits(q):
+def hits(q, *, total=None):
     """(total, exact?, [hit dicts]) for one page of the query, newest first, with highlights when
-    searching."""
+    searching. `total`: the count, when already known (known_total)."""
     from .search import highlight
 
     qs = complaints(q)
-    total, exact = _count(q, qs)
+    total, exact = (total, True) if total is not None else _count(q, qs)
     order = ("received", "id") if q.sort == "received_asc" else ("-received", "-id")
     rows = list(qs.order_by(*order)[q.frm:q.frm + q.size])
     labels = Labels()
@@ -256,8 +256,9 @@ def aggregations(q, *, kept=True):
     """{facet: [{key, label, count}]}: counts per filter value under every other filter (as in ccdb5), so
     a facet shows what choosing another of its values would give. A facet whose query has no dates, no
     words and at most one filter is read from the counts each publication pass keeps (cube.py; `kept=False`
-    counts it anyway). The rest are counted: on PostgreSQL the facets whose own filter is not set share the
-    same rows, so they are counted in one scan (GROUPING SETS)."""
+    counts it anyway). The rest are counted: on PostgreSQL in one scan for all the facets that share the
+    same rows (GROUPING SETS), and, where those rows are too many to read within a page's time, estimated
+    from a sample of them (each such bucket says `approximate`)."""
     from django.db import connection
     from django.db.models import Count
 
@@ -270,9 +271,13 @@ def aggregations(q, *, kept=True):
             found = cube.facet(name, {k: v for k, v in q.lists.items() if k != name}, most=most)
             if found is not None:
                 out[name] = _complete(name, found)
-    shared = [n for n in FACETS if n not in q.lists and n != "company" and n not in out]
-    if connection.vendor == "postgresql" and len(shared) > 1:
-        out.update(_facets_in_one_scan(q, shared))
+    if connection.vendor == "postgresql":
+        shared = [n for n in FACETS if n not in q.lists and n not in out]
+        if shared:
+            out.update(_facets_in_one_scan(complaints(q), shared, sample=kept))
+        for name in FACETS:
+            if name not in out:
+                out.update(_facets_in_one_scan(complaints(q, skip=name), [name], sample=kept))
     for name, (column, most) in FACETS.items():
         if name in out:
             continue
@@ -290,55 +295,76 @@ def aggregations(q, *, kept=True):
     return {name: out[name] for name in FACETS}
 
 
+def known_total(q, aggs):
+    """The query's exact count, when its counts per value hold it: the "rated" facet (yes + no) is counted
+    over exactly the query's rows unless "rated" is itself filtered, and unless it was estimated."""
+    buckets = (aggs or {}).get("rated")
+    if not buckets or "rated" in q.lists or any(b.get("approximate") for b in buckets):
+        return None
+    return sum(b["count"] for b in buckets)
+
+
 def _complete(name, buckets):
     """"rated" always lists yes and no, as the counted facet does."""
     if name != "rated":
         return buckets
     counts = {b["key"]: b["count"] for b in buckets}
-    return [{"key": "yes", "count": counts.get("yes", 0)}, {"key": "no", "count": counts.get("no", 0)}]
+    extra = {"approximate": True} if any(b.get("approximate") for b in buckets) else {}
+    return [{"key": "yes", "count": counts.get("yes", 0), **extra}, {"key": "no", "count": counts.get("no", 0), **extra}]
 
 
 _TEXT_FACETS = ("category", "issue", "company", "region", "channel", "outcome")
+# Counting more rows than this reads most of the table's pages (a word in 250,000 complaints: 0.5 s per
+# scan, docs/benchmarks.md); such counts are estimated from a sample of about SAMPLE_ROWS of them.
+SAMPLE_ABOVE = 50_000
+SAMPLE_ROWS = 10_000
 
 
-def _facets_in_one_scan(q, names):
-    """The facets `names` (none of them filtered) over the query's rows, in one pass (PostgreSQL)."""
+def _facets_in_one_scan(qs, names, *, sample=True):
+    """The facets `names` over the rows of `qs` (PublishedComplaint), in one pass (PostgreSQL). When the
+    planner expects more than SAMPLE_ABOVE rows (and `sample`), the pass reads a random sample of the
+    table's pages (TABLESAMPLE SYSTEM, the same sample for the same question) and scales its counts up."""
     from django.core.exceptions import EmptyResultSet, FullResultSet
     from django.db import connection
 
-    qs = complaints(q)
     compiler = qs.query.get_compiler(using=qs.db)
     try:
         where, params = compiler.compile(qs.query.where)
     except FullResultSet:
         where, params = "", []
     except EmptyResultSet:
-        return {n: [] if n != "rated" else [{"key": "yes", "count": 0}, {"key": "no", "count": 0}] for n in names}
+        return {n: _complete(n, []) for n in names}
+    where = f"WHERE {where}" if where else ""
+    table, share = "disclosure_publishedcomplaint", None
+    if sample:
+        with connection.cursor() as cur:
+            cur.execute(f"EXPLAIN (FORMAT JSON) SELECT 1 FROM {table} {where}", params)
+            plan = cur.fetchone()[0]
+        expected = (plan if isinstance(plan, list) else __import__("json").loads(plan))[0]["Plan"]["Plan Rows"]
+        if expected > SAMPLE_ABOVE:
+            share = max(0.01, min(100.0, 100.0 * SAMPLE_ROWS / expected))  # per cent of the pages
+    source = f"{table} TABLESAMPLE SYSTEM ({share:.4f}) REPEATABLE (20231020)" if share else table
     exprs = {n: ("(rating IS NOT NULL)" if n == "rated" else f'"{FACETS[n][0]}"') for n in names}
     cols = ", ".join(f"GROUPING({e}) AS g{i}, {e} AS v{i}" for i, e in enumerate(exprs.values()))
     sets = ", ".join(f"({e})" for e in exprs.values())
-    sql = (f"SELECT {cols}, COUNT(*) FROM disclosure_publishedcomplaint {'WHERE ' + where if where else ''} "
-           f"GROUP BY GROUPING SETS ({sets})")
+    sql = f"SELECT {cols}, COUNT(*) FROM {source} {where} GROUP BY GROUPING SETS ({sets})"
     found = {n: [] for n in names}
+    scale = 100.0 / share if share else 1
     with connection.cursor() as cur:
         cur.execute(sql, params)
         for row in cur.fetchall():
-            n_rows = row[-1]
+            n_rows = round(row[-1] * scale)
             for i, name in enumerate(names):
                 if row[2 * i] == 0:  # this row is grouped by this facet
                     value = row[2 * i + 1]
                     if name in _TEXT_FACETS and value == "":
                         break
                     key = ("yes" if value else "no") if name == "rated" else _facet_key(name, value)
-                    found[name].append({"key": key, "count": n_rows})
+                    found[name].append({"key": key, "count": n_rows, **({"approximate": True} if share else {})})
                     break
     for name in names:
         found[name].sort(key=lambda b: (-b["count"], str(b["key"])))
-        if name == "rated":
-            counts = {b["key"]: b["count"] for b in found[name]}
-            found[name] = [{"key": "yes", "count": counts.get("yes", 0)}, {"key": "no", "count": counts.get("no", 0)}]
-        else:
-            found[name] = found[name][:FACETS[name][1]]
+        found[name] = _complete(name, found[name]) if name == "rated" else found[name][:FACETS[name][1]]
     return found
 
 
@@ -386,6 +412,10 @@ def trends(q, *, lens="overview", sub_lens="", interval="month", depth=5, kept=T
             and cube.counted():
         top = cube.facet("company", q.lists, most=depth)
         top = None if top is None else [{col: b["key"], "n": b["count"]} for b in top]
+        keys = [t[col] for t in top or ()]
+        if keys and sub_lens != "company" and set(keys) <= cube.kept_businesses():
+            # these businesses' periods are kept too
+            qs, period, measure = cube.trend_rows(q, interval, businesses=keys) or (qs, period, measure)
     if top is None:
         top = list(qs.exclude(**{col: ""}).values(col).annotate(n=measure).order_by("-n", col)[:depth])
     keys = [t[col] for t in top]

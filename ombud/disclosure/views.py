@@ -181,8 +181,10 @@ def _with_counts(selects, aggs, get):
     out = []
     for name, label, options in selects:
         counts = {b["key"]: b["count"] for b in aggs.get(name, [])}
+        estimated = any(b.get("approximate") for b in aggs.get(name, []))  # from a sample: shown as ≈
         chosen = get.get(name, "")
         out.append({"name": name, "label": label, "negated": bool(get.get("neg_" + name)), "errors": None,
+                    "estimated": estimated,
                     "options": [(value, text, counts.get(value), value == chosen) for value, text in options]})
     return out
 
@@ -224,8 +226,8 @@ def complaints(request):
                "chosen": len(q.lists) + bool(q.received_min or q.received_max),
                "query_params": [(k, val) for k, vals in request.GET.lists() if k != "frm" for val in vals]}
     if not errors:
-        total, exact, hits = selectors.hits(q)
         aggs = selectors.cached("aggregations", q, lambda: selectors.aggregations(q))
+        total, exact, hits = selectors.hits(q, total=selectors.known_total(q, aggs))
         trend = selectors.cached("trends", q, lambda: selectors.trends(q, lens=lens, interval=interval, depth=depth),
                                  lens, "", interval, depth)
         base = q.params() + [("lang", request.LANGUAGE_CODE)]
@@ -233,6 +235,7 @@ def complaints(request):
         context.update({
             "total": total, "exact": exact, "hits": hits, "counts": {name: {b["key"]: b["count"] for b in buckets}
                                                      for name, buckets in aggs.items()}, "aggs": aggs,
+            "estimated": any(b.get("approximate") for buckets in aggs.values() for b in buckets),
             "chart": _trend_chart(trend), "selects": _with_counts(selects, aggs, request.GET),
             "yes_no": _with_counts([(d["name"], d["label"], [(o[0], o[1]) for o in d["options"]])
                                     for d in context["yes_no"]], aggs, request.GET),
