@@ -27,6 +27,7 @@ serialisation), p50/p95 in ms, parameters drawn with a fixed seed. Rate limits a
 (OMBUD_RATE_LIMITS=0): the bench is one client asking thousands of times.
 """
 import argparse
+from urllib.parse import urlencode
 import datetime as dt
 import json
 import os
@@ -397,6 +398,36 @@ def plain_business(pk, start, end):
                                                                               tz)])
 
 
+def estimate_errors(words):
+    """How far the counts per value estimated from a sample are from counting every matching row: for each
+    search, the relative error of every bucket the estimate lists, and how often the top five differ."""
+    import statistics
+
+    from django.http import QueryDict
+
+    from ombud.disclosure import query, selectors
+
+    for words_ in words:
+        q, _ = query.parse(QueryDict(urlencode({"search_term": words_})))
+        estimated = selectors.aggregations(q)
+        exact = selectors._facets_in_one_scan(selectors.complaints(q), list(selectors.FACETS), sample=False)
+        errors, large, order = [], [], 0
+        for name in selectors.FACETS:
+            truth = {b["key"]: b["count"] for b in exact[name]}
+            for b in estimated[name]:
+                if truth.get(b["key"]):
+                    errors.append(abs(b["count"] - truth[b["key"]]) / truth[b["key"]])
+                    if truth[b["key"]] >= 5000:
+                        large.append(errors[-1])
+            order += [b["key"] for b in exact[name]][:5] != [b["key"] for b in estimated[name]][:5]
+        flagged = all(b.get("approximate") for bs in estimated.values() for b in bs)
+        errors.sort()
+        log(f"  estimates for {words_!r}: marked approximate {flagged}; {len(errors)} buckets, relative error "
+            f"median {100 * statistics.median(errors):.1f} %, p90 {100 * errors[int(0.9 * len(errors))]:.1f} %, "
+            f"max {100 * errors[-1]:.1f} %; buckets of 5,000 or more: max "
+            f"{100 * max(large, default=0):.1f} %; top five in another order in {order} of {len(selectors.FACETS)} facets")
+
+
 def measure(args, as_of):
     from django.test import Client
 
@@ -462,6 +493,9 @@ def measure(args, as_of):
                      [list(set(picks[:len(t)]))])[0][0] / len(set(picks[:len(t)]))
         rows.append(("business", f"business page, {label}", t, ref, f"{sizes:,.0f} complaints/business"))
         log(f"  business {label}: p50 {pct(t, 50):,.1f} p95 {pct(t, 95):,.1f} (ref {pct(ref, 50):,.1f})")
+
+    if wanted("estimates"):
+        estimate_errors([COMMON, f"{COMMON} -快递", "商家"])
 
     if wanted("registry"):
         log("registry (bench/registry.py's measurement, page through Django beside its naive SQL)")

@@ -14,6 +14,7 @@ from ninja.renderers import BaseRenderer
 from ombud.analytics.api import router as analytics_router
 from ombud.businesses.api import router as businesses_router
 from ombud.cases.api import router as cases_router
+from ombud.core import apierrors
 from ombud.core.errors import DomainError, InvalidInput, errors_body as _errors_body
 from ombud.core.inputs import too_deep
 from ombud.core.ratelimit import RateLimited
@@ -60,6 +61,36 @@ SECURITY_SCHEMES = {
 }
 
 
+# Besides 500 and 503, which any operation may answer: what each one answers when it refuses, by
+# (method, path after /api/v1). A route not listed gets 422 (its parameters are validated).
+# 401: a bearer key that is invalid or revoked (only the routes that read the caller); 403 on a write
+# includes a browser session's failed CSRF check; 413: a body over DATA_UPLOAD_MAX_MEMORY_SIZE.
+ERROR_STATUSES = {
+    ("get", "/cases"): (401, 422),
+    ("post", "/cases"): (401, 403, 409, 413, 422, 429),
+    ("get", "/cases/{ticket}"): (401, 404, 422, 429),
+    ("post", "/cases:batch"): (400, 401, 403, 413, 422),
+    ("post", "/cases/{ticket}/actions/{action}"): (401, 403, 404, 409, 413, 422),
+    ("post", "/cases/{ticket}/documents/registration"): (401, 403, 404, 409, 422),
+    ("get", "/cases/{ticket}/attachments/{sha256}"): (401, 404, 422),
+    ("get", "/regions"): (422,),
+    ("get", "/regions/resolve"): (422,),
+    ("get", "/businesses"): (422,),
+    ("get", "/stats/{figure}"): (400, 401, 403, 404, 422),
+    ("get", "/public/complaints"): (400, 422, 429),
+    ("get", "/public/complaints/trends"): (400, 422, 429),
+    ("get", "/public/complaints/export"): (400, 422, 429),
+    ("get", "/public/complaints/{complaint_id}"): (404, 422, 429),
+}
+# Who may call, where it is not the API-wide rule (a key, a session, or the public): reference data and the
+# public complaint database need neither; statistics and registration forms are for staff only.
+PUBLIC, STAFF = [{}], [{"bearer": []}, {"session": []}]
+SECURITY = {("get", "/regions"): PUBLIC, ("get", "/regions/resolve"): PUBLIC, ("get", "/businesses"): PUBLIC,
+            ("get", "/public/complaints"): PUBLIC, ("get", "/public/complaints/trends"): PUBLIC,
+            ("get", "/public/complaints/export"): PUBLIC, ("get", "/public/complaints/{complaint_id}"): PUBLIC,
+            ("get", "/stats/{figure}"): STAFF, ("post", "/cases/{ticket}/documents/registration"): STAFF}
+
+
 class OmbudAPI(NinjaAPI):
     def get_openapi_schema(self, *args, **kwargs):
         schema = super().get_openapi_schema(*args, **kwargs)
@@ -70,7 +101,14 @@ class OmbudAPI(NinjaAPI):
         components.update(action_bodies()[1])
         schema["components"]["securitySchemes"] = SECURITY_SCHEMES
         schema["security"] = [{"bearer": []}, {"session": []}, {}]  # {}: the public, for tracking and filing
-        return schema
+        prefix = kwargs.get("path_prefix")
+        prefix = (self.get_root_path(kwargs.get("path_params") or {}) if prefix is None else prefix).rstrip("/")
+
+        def route(path):
+            return path.removeprefix(prefix) if path.startswith(prefix) else path
+
+        return apierrors.document(schema, lambda method, path: ERROR_STATUSES.get((method, route(path)), (422,)),
+                                  lambda method, path: SECURITY.get((method, route(path))))
 
 
 class _Swagger(Swagger):
@@ -134,6 +172,17 @@ def http_error(request, exc):
     if isinstance(exc.__cause__, InvalidInput):  # a body JSONParser could not read: say why, naming the body
         return api.create_response(request, _errors_body(exc.__cause__.errors), status=exc.status_code)
     return api.create_response(request, {"detail": str(exc)}, status=exc.status_code)
+
+
+@api.exception_handler(Exception)
+def unexpected(request, exc):
+    # A database restarting is a 503 with Retry-After; anything else a 500 that names a logged reference.
+    # Never ninja's default (a traceback in DEBUG, Django's HTML page otherwise).
+    status, body, headers = apierrors.error_answer(request, exc)
+    response = api.create_response(request, body, status=status)
+    for name, value in headers.items():
+        response[name] = value
+    return response
 
 
 @api.exception_handler(RequestDataTooBig)

@@ -24,6 +24,7 @@ public = ([
     path("case/<str:ticket>/act/<str:action>/", workflow.public_act, name="act"),
     path("case/<str:ticket>/messages", correspondence.public_post, name="message"),
     path("case/<str:ticket>/files/<int:pk>", correspondence.public_file, name="file"),
+    path("case/<str:ticket>/files/<int:pk>/preview", correspondence.public_preview, name="preview"),
 ], "public")
 
 desk = ([
@@ -36,6 +37,7 @@ desk = ([
     path("case/<str:ticket>/act/<str:action>/", workflow.desk_act, name="act"),
     path("case/<str:ticket>/messages", correspondence.desk_post, name="message"),
     path("case/<str:ticket>/files/<int:pk>", correspondence.desk_file, name="file"),
+    path("case/<str:ticket>/files/<int:pk>/preview", correspondence.desk_preview, name="preview"),
     path("authorities/suggest", workflow.authority_suggest, name="authorities"),
 ], "desk")
 
@@ -46,6 +48,7 @@ business = ([
     path("case/<str:ticket>/act/<str:action>/", workflow.business_act, name="act"),
     path("case/<str:ticket>/messages", correspondence.business_post, name="message"),
     path("case/<str:ticket>/files/<int:pk>", correspondence.business_file, name="file"),
+    path("case/<str:ticket>/files/<int:pk>/preview", correspondence.business_preview, name="preview"),
 ], "business")
 
 urlpatterns = [

@@ -52,7 +52,8 @@ def world(settings, tmp_path):
     case(dt.date(2025, 10, 13))
     report = Case.objects.get(ticket=api.post("/cases", complaint(kind="report", violation_type="unlicensed",
                                                                   complainant={"name": "钱举报"})).json()["ticket"])
-    CaseEvent.objects.bulk_create([event(report, action="record_penalty", at=dt.datetime(2026, 11, 2, tzinfo=CST),
+    Case.objects.filter(pk=report.pk).update(outcome="penalized")  # as the workflow's record_penalty leaves it
+    CaseEvent.objects.bulk_create([event(report, action="penalty_recorded", at=dt.datetime(2026, 11, 2, tzinfo=CST),
                                          data={"decision_number": "浦东市监处〔2026〕88号", "fines": "5000.00"})])
     settings.OMBUD_ANALYTICS_DIR = tmp_path / "store"
     store.refresh(full=True)

@@ -117,7 +117,8 @@ def _report_penalty(at, **data):
     ticket = api.post("/cases", complaint(kind="report", violation_type="unlicensed",
                                           complainant={"name": "钱举报"})).json()["ticket"]
     report = Case.objects.get(ticket=ticket)
-    CaseEvent.objects.bulk_create([event(report, action="record_penalty", at=at, data=data)])
+    Case.objects.filter(pk=report.pk).update(outcome="penalized")  # as the workflow's record_penalty leaves it
+    CaseEvent.objects.bulk_create([event(report, action="penalty_recorded", at=at, data=data)])
     return report.respondent
 
 

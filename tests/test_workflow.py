@@ -236,6 +236,14 @@ def walk_real_name_report_filed_penalised_rewarded_and_told(world):
     w.sweep(t)
     w.act(sup, t, "extend_case_decision", {"reason": "需要补充调查"})
     w.act(h, t, "record_penalty", {"fines": "50000", "confiscations": "20000", "decision_number": "沪浦市监罚〔2026〕1号"})
+    # the decision is on the business's public record (the event the workflow writes, not the action's name)
+    from ombud.cases.models import Case
+    from ombud.cases.selectors import penalties_against
+
+    report = Case.objects.get(ticket=t)
+    day = timezone.localdate()
+    assert [p["number"] for p in penalties_against(respondent_id=report.respondent_id, start=day - dt.timedelta(
+        days=400), end=day + dt.timedelta(days=400))] == ["沪浦市监罚〔2026〕1号"]
     w.sweep(t)
     data = w.act(sup, t, "decide_reward", {"eligible": True, "tier": 1})
     assert Decimal(data["reward_amount"]) == Decimal("5000.00")  # 5 % of 70,000 is 3,500: the minimum applies

@@ -1,3 +1,4 @@
+from django.utils.translation import gettext_noop
 from ninja import Query, Router, Schema
 
 from ombud.core.auth import actor_for
@@ -53,3 +54,27 @@ def get_case(request, ticket: str, phone: str = ""):
             ratelimit.ticket_failed(number)
         raise
     return detail(case, actor)
+
+
+FILE_DOC = {"responses": {200: {"description": "The file, as a download (`Content-Disposition: attachment`, "
+                                               "`X-Content-Type-Options: nosniff`)",
+                                "content": {"application/octet-stream": {"schema": {"type": "string",
+                                                                                    "format": "binary"}}}}}}
+
+
+@router.get("/cases/{ticket}/attachments/{sha256}", summary="Download one of the case's files",
+            description="One of the files the case's `attachments` lists, named by its `sha256`. It is always a download: PDF, PNG, "
+                        "JPEG and plain text keep their type, anything else is `application/octet-stream`. Files "
+                        "are personal data: every download is logged.",
+            openapi_extra=FILE_DOC)
+def attachment(request, ticket: str, sha256: str):
+    from ombud.core.errors import NotFound
+    from ombud.correspondence.selectors import attachments_for
+    from ombud.correspondence.views import download
+
+    actor = actor_for(request)
+    case = selectors.get_case(ticket=ticket, actor=actor)
+    found = next((a for a in attachments_for(case=case, viewer=actor) if a.sha256 == sha256.lower()), None)
+    if found is None:
+        raise NotFound(gettext_noop("no such file on this case"))
+    return download(request, case, actor, found, "api_file")

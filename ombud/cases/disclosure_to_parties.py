@@ -77,9 +77,157 @@ def sees_event(action, who):
     return who != RESPONDENT or action not in RESPONDENT_HIDDEN_EVENTS
 
 
+# ---- what each party is told of an event -------------------------------------------------------
+#
+# An event carries a `reason` (often a handler's free text: an internal note, a violation finding), an
+# actor (a staff username, an API key's name) and `data` (codes, amounts, internal ids, the free text again
+# under "note"). Staff see all of it. Every other audience sees what happened, when, the article it rests
+# on and the authority (a bureau's code is public), plus only what this table names: whether the reason is
+# shown, and which keys of `data`. The reason is shown only where it is addressed to the parties: a refusal's
+# or termination's grounds (Art. 16, Art. 23(1); Implementing Regulations Art. 46: refusals give reasons),
+# fixed machine wording, or a party's own words (ODR records, a withdrawal, the verdict, a public answer).
+# An action missing from the table, or an audience missing from its row, is shown no reason and no data.
+
+
+class Told:
+    """One cell of the table: the reason shown or not, and the data keys shown."""
+
+    def __init__(self, *keys, reason=False):
+        self.reason, self.keys = reason, frozenset(keys)
+
+
+NOTHING = Told()
+_MOVE = Told("from_authority", "to_authority")  # which bureau has the case; never the staff member's reason
+_GROUND = Told("ground", "ground_text", "note", reason=True)  # addressed to the parties by law
+_ODR_RECORD = Told("at", "method", "process", "outcome", "recorded_at", reason=True)  # the business's record of it
+_MEDIATION = Told("mode", "mediator", "scheduled_at", "place", "bring", "delegated_to", "consent_complainant",
+                  "consent_respondent")  # what the mediation notice served on both parties says (documents.forms)
+_EXTENDED = Told("step", "extension_days", "due")  # not who approved it
+
+# action -> audience -> Told. FILER is also the public tracking a case with the ticket and the phone.
+EVENT_TOLD = {
+    # intake and routing
+    "received": {FILER: Told("channel", "incomplete", "missing_fields", "rule_set", reason=True)},
+    "routed": {FILER: Told("authority", "region", "rule", reason=True), RESPONDENT: Told("authority", reason=True)},
+    "held_for_dispatch": {FILER: Told("authority", "region", "rule", reason=True),
+                          RESPONDENT: Told("authority", reason=True)},
+    "split": {FILER: Told("linked_ticket", "linked_kind", reason=True)},  # never to the respondent (see above)
+    "dispatched": {FILER: _MOVE, RESPONDENT: _MOVE},
+    "transferred": {FILER: _MOVE, RESPONDENT: _MOVE},
+    "returned": {FILER: _MOVE, RESPONDENT: _MOVE},
+    "taken_over": {FILER: _MOVE, RESPONDENT: _MOVE},
+    # complaint: acceptance
+    "identity_requested": {FILER: Told("days", "due", reason=True)},
+    "identity_provided": {FILER: Told("note", reason=True)},  # the complainant's own words
+    "accepted": {FILER: Told("mediation_due"), RESPONDENT: Told("mediation_due")},  # the reason is a handler's note
+    "refused": {FILER: _GROUND},  # the refusal decision goes to the complainant only
+    # complaint: ODR, where the two parties deal with each other
+    "odr_forwarded": {FILER: Told(reason=True), RESPONDENT: Told(reason=True)},
+    "odr_negotiation_recorded": {FILER: _ODR_RECORD, RESPONDENT: _ODR_RECORD},
+    "odr_settled": {FILER: Told("amount_recovered", "remedy_in_kind", "note", reason=True),
+                    RESPONDENT: Told("amount_recovered", "remedy_in_kind", "note", reason=True)},
+    "odr_failed": {FILER: Told("note", reason=True), RESPONDENT: Told("note", reason=True)},
+    "escalated": {FILER: Told("odr", "note", reason=True)},
+    # complaint: mediation
+    "mediation_started": {FILER: _MEDIATION, RESPONDENT: _MEDIATION},
+    "mediator_recused": {FILER: Told("mediator"), RESPONDENT: Told("mediator")},  # who takes over; not why
+    "clock_paused": {FILER: Told("step", "paused_for"), RESPONDENT: Told("step", "paused_for")},  # not the notes
+    "clock_resumed": {FILER: Told("step", "due"), RESPONDENT: Told("step", "due")},
+    "agreement_reached": {FILER: Told("amount_recovered", "remedy_in_kind", "document", "terms", reason=True),
+                          RESPONDENT: Told("amount_recovered", "remedy_in_kind", "document", "terms", reason=True)},
+    "mediation_terminated": {FILER: _GROUND, RESPONDENT: _GROUND},  # both parties are served the notice
+    "termination_served": {FILER: Told("method"), RESPONDENT: Told("method")},
+    "withdrawn": {FILER: Told("note", reason=True)},  # the complainant's own words
+    "verdict_given": {FILER: Told("resolved", "rating_handling", "rating_business", "comment", "note", reason=True)},
+    "return_visit_made": {FILER: Told("reached", "satisfied")},
+    # violation_flagged, violation_checked, closed: the event only
+    # report: the reporter learns the result (Art. 31), never the findings
+    "verification_extended": {FILER: _EXTENDED},
+    "case_decision_extended": {FILER: _EXTENDED},
+    "penalty_recorded": {FILER: Told("fines", "confiscations")},  # also on the business's public record
+    "reward_decided": {FILER: Told("eligible", "tier", "amount")},
+    # case_filed, case_not_filed, reporter_notified: the event only
+    # consultation
+    "answered": {FILER: Told(reason=True)},  # the answer itself
+    # not statutory steps
+    "public_response": {FILER: Told(reason=True), RESPONDENT: Told(reason=True), PUBLIC: Told(reason=True)},
+    "message_posted": {FILER: Told("audience", "author_role", "files"),
+                       RESPONDENT: Told("audience", "author_role", "files")},
+    "attachments_added": {FILER: Told("files")},
+    # assigned (a handler's username), deadline_overdue: the event only
+}
+
+# Who acted, as a party reads it: a role, never a username, an account name or an API key's name.
+COMPLAINANT, BUSINESS, AUTHORITY, SYSTEM = "complainant", "business", "authority", "system"
+ACTOR_WORDS = {COMPLAINANT: _("the complainant"), BUSINESS: _("the business"),
+               AUTHORITY: _("the handling authority"), SYSTEM: _("the system")}
+
+
+def told(action, who):
+    return EVENT_TOLD.get(action, {}).get(who, NOTHING)
+
+
+def actor_role(event, case):
+    """The role in which an event's actor acted (needs actor_user__profile and actor_key loaded)."""
+    if event.actor_user_id:
+        if event.actor_user_id == case.submitted_by_user_id:
+            return COMPLAINANT
+        user = event.actor_user
+        profile = getattr(user, "profile", None)
+        role = profile.role if profile else (Role.ADMIN if user.is_superuser else Role.CONSUMER)  # as core.context
+    elif event.actor_key_id:
+        if event.actor_key_id == case.submitted_by_key_id:
+            return COMPLAINANT  # the channel that filed it for the complainant
+        role = getattr(event.actor_key, "role", "")
+    else:
+        # "public": someone without an account, i.e. the filer on the public form or tracking page
+        return COMPLAINANT if event.actor_label == "public" else SYSTEM
+    if role == Role.BUSINESS:
+        return BUSINESS
+    if role in STAFF_ROLES:
+        return AUTHORITY
+    return COMPLAINANT if role in ("", Role.CONSUMER, Role.INTEGRATOR) else SYSTEM  # integrators file for consumers
+
+
 def masked_actor(event, case):
-    """An event's actor as a respondent may see it: the filer's own account name (often a phone number
-    or an email) becomes a role word."""
-    if event.actor_user_id and event.actor_user_id == case.submitted_by_user_id:
-        return "complainant"
-    return event.actor_label
+    """An event's actor as a party may see it: a role (see ACTOR_WORDS), never a name."""
+    return actor_role(event, case)
+
+
+# The case's `procedure` record (what the steps stored) as each party reads it: key -> the keys shown, or None
+# for all of it. Staff read all of it; the return visit's notes are the handler's; a filing's number is internal.
+PROCEDURE_TOLD = {
+    FILER: {"odr": None, "mediation": None, "agreement": None, "reward": None, "answer": None,
+            "return_visit": ("reached", "satisfied", "at")},
+    RESPONDENT: {"odr": None, "mediation": None, "agreement": None},
+}
+
+
+def procedure(case, who):
+    if who == STAFF:
+        return case.procedure
+    table = PROCEDURE_TOLD.get(who, {})
+    out = {}
+    for key, value in (case.procedure or {}).items():
+        if key not in table:
+            continue
+        keys = table[key]
+        out[key] = value if keys is None or not isinstance(value, dict) else {k: v for k, v in value.items()
+                                                                             if k in keys}
+    return out
+
+
+def event_view(event, case, who):
+    """{reason, actor, data, authority} of an event as this audience may see them (all of it for staff)."""
+    authority = event.authority.code if event.authority_id else None
+    if who == STAFF:
+        return {"reason": event.reason, "actor": event.actor_label, "data": event.data, "authority": authority}
+    cell = told(event.action, who)
+    reason = event.reason if cell.reason else ""
+    data = {k: v for k, v in (event.data or {}).items() if k in cell.keys}
+    if who == RESPONDENT:  # the complainant's contact details never reach the business, whoever wrote them
+        from ombud.correspondence.selectors import hide_contact_details
+
+        reason = hide_contact_details(reason, case) if reason else reason
+        data = {k: hide_contact_details(v, case) if isinstance(v, str) else v for k, v in data.items()}
+    return {"reason": reason, "actor": masked_actor(event, case), "data": data, "authority": authority}

@@ -147,6 +147,9 @@ class Case(models.Model):
             # A business's public answers (its public record): only the few cases that have one.
             models.Index(fields=["respondent", "-closed_at"], condition=~models.Q(public_response=""),
                          name="case_public_response"),
+            # a business's penalty decisions (its public record): its penalized reports, then their events
+            models.Index(fields=["respondent", "id"], condition=models.Q(kind="report", outcome="penalized"),
+                         name="case_penalized"),
             models.Index(fields=["submitted_by_key", "-received_at"], name="case_submitter_key"),
         ]
 
@@ -178,7 +181,10 @@ class CaseEvent(models.Model):
         indexes = [models.Index(fields=["case", "at"], name="event_case_at"),
                    # Penalty decisions on a business's record: found from the few penalty events, not by
                    # scanning its report cases (docs/benchmarks.md, the busy business page).
-                   models.Index(fields=["at"], condition=models.Q(action="record_penalty"), name="event_penalty_at")]
+                   models.Index(fields=["at"], condition=models.Q(action="penalty_recorded"), name="event_penalty_at"),
+                   # a business's penalty decisions read from the index alone (PostgreSQL; SQLite ignores include)
+                   models.Index(fields=["case"], include=["at", "data"], condition=models.Q(action="penalty_recorded"),
+                                name="event_penalty_case")]
 
     def save(self, *args, **kwargs):
         if self.pk is not None:

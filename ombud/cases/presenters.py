@@ -3,6 +3,7 @@ from ombud.rules.citations import regulation as regulation_title
 from ombud.rules.citations import render as render_citation
 
 from . import disclosure_to_parties as disclosure
+from .plain import actor_name
 from .tickets import display
 
 
@@ -49,14 +50,8 @@ def _workflow(case, actor, fresh):
             "resolved": case.verdict_resolved, "rating_handling": case.rating_handling,
             "rating_business": case.rating_business},
         "fines": case.fines, "confiscations": case.confiscations, "reward_amount": case.reward_amount,
-        "procedure": _procedure(case, actor),
+        "procedure": disclosure.procedure(case, who),
     }
-
-
-def _procedure(case, actor):
-    if actor.role == "business":
-        return {k: v for k, v in case.procedure.items() if k in ("odr", "mediation", "agreement")}
-    return case.procedure
 
 
 def detail(case, actor, events=None):
@@ -84,16 +79,21 @@ def detail(case, actor, events=None):
             for a in attachments_for(case=case, viewer=actor)  # a business gets no private file, not even its name
         ],
         "events": [
-            {"at": e.at, "action": e.action, "reason": e.reason, "article": e.article,
-             "article_text": render_citation(e.article, case.rule_set),  # for readers; `article` stays raw
-             "actor": disclosure.masked_actor(e, case) if to_respondent else e.actor_label,
-             "from_status": e.from_status, "to_status": e.to_status,
-             "authority": e.authority.code if e.authority else None, "data": e.data}
+            _event(e, case, who)
             for e in (case.events.all() if events is None else events)
             if disclosure.sees_event(e.action, who) and sees_event(case, actor, e.action, e.data)  # nor a trace of a message or file not meant for it
         ],
     })
     return out
+
+
+def _event(e, case, who):
+    """One event as this audience may read it: the reason, actor and data pass through the disclosure table."""
+    shown = disclosure.event_view(e, case, who)
+    return {"at": e.at, "action": e.action, "article": e.article,
+            "article_text": render_citation(e.article, case.rule_set),  # for readers; `article` stays raw
+            "from_status": e.from_status, "to_status": e.to_status, **shown,
+            "actor_text": actor_name(e) if who == disclosure.STAFF else str(disclosure.ACTOR_WORDS[shown["actor"]])}
 
 
 def negotiations(case):

@@ -12,8 +12,9 @@ class AuthorityOut(Schema):
 class EventOut(Schema):
     at: dt.datetime
     action: str
-    actor: str
-    reason: str
+    actor: str  # staff: the account or key label; anyone else: a role (complainant, business, authority, system)
+    actor_text: str = ""  # who acted, in the caller's language (a party reads a role, never a name)
+    reason: str  # a party reads it only where it is addressed to the parties (cases.disclosure_to_parties)
     article: str  # raw reference, e.g. "R2026 Art. 16(6)"; integrators rely on it
     article_text: str = ""  # the same in the caller's language: 《市场监督管理投诉举报处理办法》第十六条第（六）项
     from_status: str

@@ -229,8 +229,9 @@ def penalties_against(*, respondent_id, start, end):
     tz = timezone.get_current_timezone()
     low = dt.datetime.combine(start, dt.time.min, tzinfo=tz)
     high = dt.datetime.combine(end + dt.timedelta(days=1), dt.time.min, tzinfo=tz)
-    rows = (CaseEvent.objects.filter(action="record_penalty", case__respondent_id=respondent_id, case__kind="report",
-                                     at__gte=low, at__lt=high).order_by("-at").values_list("at", "data")[:100])
+    penalized = Case.objects.filter(respondent_id=respondent_id, kind="report", outcome="penalized").values("id")
+    rows = (CaseEvent.objects.filter(action="penalty_recorded", case__in=penalized, at__gte=low, at__lt=high)
+            .order_by("-at").values_list("at", "data")[:100])
     return [{"at": at, "number": (data or {}).get("decision_number", ""), "fines": (data or {}).get("fines"),
              "confiscations": (data or {}).get("confiscations")} for at, data in rows]
 

@@ -1,5 +1,6 @@
 """Case pages for the public, the desk (handlers, operators, supervisors) and businesses."""
 from collections import Counter
+from types import SimpleNamespace
 
 from django.conf import settings
 from django.contrib import messages
@@ -42,11 +43,16 @@ def _timeline(case, actor):
 
     who = disclosure.audience(actor)
     words = {**plain.EVENTS, **plain.TO_THE_CONSUMER} if actor.role == "consumer" else plain.EVENTS
-    return [{"at": e.at, "text": words.get(e.action, e.action), "action": e.action, "article": e.article,
-             "actor": plain.actor_name(e), "details": plain.details(e, case.rule_set), "data": e.data}
-            for e in case.events.all()
-            # no trace of a message not meant for them, nor what a respondent is not told
-            if disclosure.sees_event(e.action, who) and sees_event(case, actor, e.action, e.data)]
+    rows = []
+    for e in case.events.all():
+        if not (disclosure.sees_event(e.action, who) and sees_event(case, actor, e.action, e.data)):
+            continue  # no trace of a message not meant for them, nor what a respondent is not told
+        shown = disclosure.event_view(e, case, who)  # the same table as the API: reason, actor, data
+        told = SimpleNamespace(action=e.action, reason=shown["reason"], data=shown["data"])
+        rows.append({"at": e.at, "text": words.get(e.action, e.action), "action": e.action, "article": e.article,
+                     "actor": plain.actor_name(e) if who == disclosure.STAFF else disclosure.ACTOR_WORDS[shown["actor"]],
+                     "details": plain.details(told, case.rule_set), "data": shown["data"]})
+    return rows
 
 
 def _clocks(case):

@@ -1,10 +1,14 @@
-"""Security headers, the signed-in user's own language, and the input every request must not carry."""
+"""Security headers, the signed-in user's own language, the input every request must not carry, and JSON
+errors on the API."""
+import json
+
 from django.core.exceptions import BadRequest
 from django.http import JsonResponse
 from django.utils import translation
 from django.utils.cache import add_never_cache_headers
 from django.views.defaults import bad_request
 
+from ombud.core import apierrors
 from ombud.core.errors import errors_body
 from ombud.core.inputs import NUL, nul_error
 
@@ -74,3 +78,37 @@ class InputGuardMiddleware:
         if api and not request.path.startswith(PUBLIC_API_PREFIX):
             add_never_cache_headers(response)
         return response
+
+
+class ApiErrorsMiddleware:
+    """Never an HTML error page under /api/ (first in MIDDLEWARE, so that every answer passes through it).
+
+    - An exception in a view outside ninja (the schema, the docs) is answered as ninja's handler answers
+      one: 503 with Retry-After when the database is unavailable, else a 500 naming a logged reference.
+    - An error page Django rendered in HTML under /api/ (a 404 for an unknown route, the debug page
+      of an exception in DEBUG, a 400 for a bad Host) becomes the error shape, its headers kept.
+    An exception raised in a middleware reaches handler500 (ombud.core.views.server_error), which answers
+    JSON on /api/ itself.
+    """
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        response = self.get_response(request)
+        if (apierrors.is_api(request) and response.status_code >= 400 and not response.streaming
+                and not response.get("Content-Type", "").startswith("application/json")):
+            response.content = json.dumps(apierrors.body_for_status(response.status_code))
+            response["Content-Type"] = "application/json"
+            if response.has_header("Content-Length"):
+                response["Content-Length"] = str(len(response.content))
+            if response.status_code == 503:
+                response.headers.setdefault("Retry-After", str(apierrors.RETRY_AFTER))
+        return response
+
+    def process_exception(self, request, exception):
+        if not apierrors.is_api(request):
+            return None
+        if any(isinstance(exception, kinds) for kinds, _status in apierrors.REFUSALS):
+            return None  # Django's own 4xx answer (and its log), made JSON on the way out
+        return apierrors.json_error(request, exception)

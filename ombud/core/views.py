@@ -1,3 +1,5 @@
+import sys
+
 from django.conf import settings
 from django.contrib.auth.decorators import login_required
 from django.db import connection
@@ -51,7 +53,17 @@ _BARE_500 = ('<!doctype html><html lang="zh-Hans"><meta charset="utf-8"><title>å
 
 
 def server_error(request):
-    """The 500 page, rendered without the request so that no context processor (session, database) runs."""
+    """The 500 page, rendered without the request so that no context processor (session, database) runs.
+    Under /api/ the error shape instead: 503 with Retry-After when the database is unavailable (a middleware
+    reading the session while PostgreSQL restarts), else a 500 (Django has logged the traceback)."""
+    from . import apierrors
+
+    if apierrors.is_api(request):
+        status, body, headers = apierrors.error_answer(request, sys.exc_info()[1], logged=True)
+        response = JsonResponse(body, status=status)
+        for name, value in headers.items():
+            response[name] = value
+        return response
     try:
         return HttpResponseServerError(loader.render_to_string("500.html", {"LANGUAGE_CODE": get_language()}))
     except Exception:

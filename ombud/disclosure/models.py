@@ -257,6 +257,6 @@ class TrendCount(models.Model):
         verbose_name_plural = _("counts per period")
         constraints = [models.UniqueConstraint(fields=["grain", "period", "province", "category", "issue",
                                                        "respondent"], name="trendcount_cell")]
-        indexes = [models.Index(fields=["grain", "province", "period"], name="trend_province"),
-                   models.Index(fields=["grain", "category", "period"], name="trend_category"),
+        indexes = [models.Index(fields=["grain", "respondent", "province", "period"], name="trend_province"),
+                   models.Index(fields=["grain", "respondent", "category", "period"], name="trend_category"),
                    models.Index(fields=["grain", "respondent", "period"], name="trend_respondent")]
