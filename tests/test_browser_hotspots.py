@@ -50,11 +50,17 @@ def test_a_visitor_on_a_phone_reads_the_hotspots_of_their_district(browser, live
     page.screenshot(path=shots / "zh-50-hotspots.png", full_page=True)
 
     # picking another province redraws the lower levels in place (htmx), then "Show" opens it
-    page.select_option("#h-province", "330000")
-    page.wait_for_selector("#h-prefecture")
+    # (wait for htmx to settle each redraw: a change made before it has wired the new select is lost)
+    settled = "() => !document.querySelector('.htmx-request, .htmx-swapping, .htmx-settling, .htmx-added')"
+    with page.expect_response(lambda r: "/hotspots/regions" in r.url):
+        page.select_option("#h-province", "330000")
+    page.wait_for_selector("#h-prefecture option[value='330100']", state="attached")
+    page.wait_for_function(settled)
     assert page.locator("#h-county").count() == 0
-    page.select_option("#h-prefecture", "330100")
+    with page.expect_response(lambda r: "/hotspots/regions" in r.url):
+        page.select_option("#h-prefecture", "330100")
     page.wait_for_selector("#h-county")
+    page.wait_for_function(settled)
     with page.expect_navigation():
         page.click("form[data-hotspots-form] button[type=submit]")
     assert "杭州市" in page.inner_text("main h1")
