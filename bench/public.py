@@ -27,7 +27,6 @@ serialisation), p50/p95 in ms, parameters drawn with a fixed seed. Rate limits a
 (OMBUD_RATE_LIMITS=0): the bench is one client asking thousands of times.
 """
 import argparse
-from urllib.parse import urlencode
 import datetime as dt
 import json
 import os
@@ -37,6 +36,7 @@ import subprocess
 import sys
 import time
 from pathlib import Path
+from urllib.parse import urlencode
 
 import psycopg
 

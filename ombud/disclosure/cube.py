@@ -8,10 +8,9 @@ rows; a trend filtered by region, category or issue adds up a few thousand rows.
 two filters, dates with counts per value) is counted live, as before. docs/benchmarks.md has the figures.
 """
 import datetime as dt
-import time
 
 from django.db import connection
-from django.db.models import Count, F, Q, Sum
+from django.db.models import Count, F, Sum
 from django.db.models.functions import Trunc
 
 from .models import FacetCount, PublicationRun, PublishedComplaint, TrendCount
@@ -36,7 +35,7 @@ FACETS = {"category": "category", "issue": "issue", "region": "province", "chann
           "outcome": "outcome", "timely": "timely", "has_narrative": "has_narrative", "rated": "rated"}
 _NO_EMPTY = ("category", "issue", "region", "channel", "outcome", "company")  # "" is not a value to count
 GRAINS = ("day", "week", "month")
-_KEPT_SQL = (f"SELECT key FROM disclosure_facetcount WHERE filter = '' AND facet = 'company' AND key <> ''")
+_KEPT_SQL = "SELECT key FROM disclosure_facetcount WHERE filter = '' AND facet = 'company' AND key <> ''"
 TREND_FILTERS = ("region", "category", "issue")
 
 
@@ -60,8 +59,7 @@ def _sql_value(row, column):
 
 def rebuild():
     """Count the whole database again (inside the pass's transaction, so readers switch from the old counts
-    to the new ones at its commit). Returns the seconds it took."""
-    started = time.perf_counter()
+    to the new ones at its commit)."""
     FacetCount.objects.all().delete()
     TrendCount.objects.all().delete()
     with connection.cursor() as cur:
@@ -71,7 +69,6 @@ def rebuild():
                 _count_businesses(cur, name, column)
         for grain in GRAINS:
             _count_periods(cur, grain)
-    return time.perf_counter() - started
 
 
 def kept_businesses():
@@ -163,9 +160,10 @@ def shift(*, before, after):
 
     facets, periods, businesses = Counter(), Counter(), Counter()
     kept = kept_businesses()
+    filters = _filter_columns()[1:]
     for rows, sign in ((before, -1), (after, +1)):
         for row in rows:
-            where = [("", "")] + [(name, _sql_value(row, col)) for name, col in _filter_columns()[1:]]
+            where = [("", "")] + [(name, _sql_value(row, col)) for name, col in filters]
             for name, value in where:
                 if name and not value or name == "company" and value not in kept:
                     continue
@@ -296,13 +294,7 @@ def trend_rows(q, interval, *, businesses=None):
     grain = "month" if not dated and interval in ("quarter", "year") else grain
     qs = TrendCount.objects.filter(grain=grain, n__gt=0)  # a cell emptied by a take-down is no period
     qs = qs.filter(respondent__in=businesses) if businesses else qs.filter(respondent="")
-    if dated:
-        span = Q()
-        if q.received_min:
-            span &= Q(period__gte=q.received_min)
-        if q.received_max:
-            span &= Q(period__lte=q.received_max)
-        qs = qs.exclude(span) if q.not_received else qs.filter(span)
+    qs = q.on_received(qs, "period")  # day grain whenever dates are given, so a day is a period
     for name, (values, negated) in q.lists.items():
         col = "province" if name == "region" else name
         qs = qs.exclude(**{col + "__in": values}) if negated else qs.filter(**{col + "__in": values})

@@ -34,6 +34,19 @@ class Query:
     frm: int = 0
     sort: str = "received_desc"
 
+    def on_received(self, qs, field):
+        """`qs` narrowed to the date-received span on `field` (or to outside it, `not_date_received`)."""
+        from django.db.models import Q
+
+        if not (self.received_min or self.received_max):
+            return qs
+        span = Q()
+        if self.received_min:
+            span &= Q(**{field + "__gte": self.received_min})
+        if self.received_max:
+            span &= Q(**{field + "__lte": self.received_max})
+        return qs.exclude(span) if self.not_received else qs.filter(span)
+
     def params(self):
         """The query as URL parameters (for links to pages, trends and exports)."""
         out = []

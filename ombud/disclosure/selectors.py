@@ -139,14 +139,7 @@ def complaints(q, *, skip=None):
     from .models import PublishedComplaint
     from .search import apply
 
-    qs = PublishedComplaint.objects.all()
-    if q.received_min or q.received_max:
-        span = Q()
-        if q.received_min:
-            span &= Q(received__gte=q.received_min)
-        if q.received_max:
-            span &= Q(received__lte=q.received_max)
-        qs = qs.exclude(span) if q.not_received else qs.filter(span)
+    qs = q.on_received(PublishedComplaint.objects.all(), "received")
     for name, (values, negated) in q.lists.items():
         if name == skip:
             continue
@@ -324,6 +317,8 @@ def _facets_in_one_scan(qs, names, *, sample=True):
     """The facets `names` over the rows of `qs` (PublishedComplaint), in one pass (PostgreSQL). When the
     planner expects more than SAMPLE_ABOVE rows (and `sample`), the pass reads a random sample of the
     table's pages (TABLESAMPLE SYSTEM, the same sample for the same question) and scales its counts up."""
+    import json
+
     from django.core.exceptions import EmptyResultSet, FullResultSet
     from django.db import connection
 
@@ -340,7 +335,7 @@ def _facets_in_one_scan(qs, names, *, sample=True):
         with connection.cursor() as cur:
             cur.execute(f"EXPLAIN (FORMAT JSON) SELECT 1 FROM {table} {where}", params)
             plan = cur.fetchone()[0]
-        expected = (plan if isinstance(plan, list) else __import__("json").loads(plan))[0]["Plan"]["Plan Rows"]
+        expected = (plan if isinstance(plan, list) else json.loads(plan))[0]["Plan"]["Plan Rows"]
         if expected > SAMPLE_ABOVE:
             share = max(0.01, min(100.0, 100.0 * SAMPLE_ROWS / expected))  # per cent of the pages
     source = f"{table} TABLESAMPLE SYSTEM ({share:.4f}) REPEATABLE (20231020)" if share else table

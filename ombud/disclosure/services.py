@@ -219,7 +219,7 @@ def publish_due(*, now=None, batch=2000, progress=None):
     run = PublicationRun(started_at=now, rule_version=rule.version if rule else None)
     # The rows this pass takes away and writes, for moving the kept counts (cube.shift); None once they
     # are too many, or when the last pass left no counts: then the pass counts everything again.
-    run.changes = ([], []) if last is not None and last.counted and not _recount_due(last, now) else None
+    run.changes = ([], []) if last is not None and last.counted and not _recount_due(now) else None
     if rule is None:
         run.changes = None
         run.removed = PublishedComplaint.objects.all().delete()[0]
@@ -277,7 +277,7 @@ def publish_due(*, now=None, batch=2000, progress=None):
 RECOUNT_ROWS = 20_000  # a pass changing more rows than this counts everything again (faster than moving)
 
 
-def _recount_due(last, now):
+def _recount_due(now):
     """Count everything again at least daily, whatever was moved since (a safety net, not a correction)."""
     done = PublicationRun.objects.filter(recounted=True, finished_at__isnull=False).order_by("-finished_at").first()
     return done is None or now - done.started_at > dt.timedelta(hours=24)
@@ -288,11 +288,8 @@ def _changes(run, *, before=(), after=()):
     if run.changes is None:
         return
     old, new = run.changes
-    if isinstance(before, models.QuerySet):
-        if len(old) + len(new) + before.count() > RECOUNT_ROWS:
-            run.changes = None
-            return
-        before = list(before)
+    if isinstance(before, models.QuerySet):  # read at most what still fits: past that the pass recounts
+        before = list(before[:RECOUNT_ROWS + 1 - len(old) - len(new)])
     old += before
     new += after
     if len(old) + len(new) > RECOUNT_ROWS:
@@ -309,11 +306,13 @@ def _flush(values, rule, now, run):
         return 0
     ids = [v["id"] for v in values]
     with transaction.atomic():
-        had = PublishedComplaint.objects.filter(id__in=ids)
-        if run.changes is not None:
-            had = list(had)
-            _changes(run, before=had)
-        had = {r.id for r in had} if isinstance(had, list) else set(had.values_list("id", flat=True))
+        existing = PublishedComplaint.objects.filter(id__in=ids)
+        if run.changes is not None:  # moving the kept counts needs these rows as they were
+            existing = list(existing)
+            _changes(run, before=existing)
+            had = {r.id for r in existing}
+        else:
+            had = set(existing.values_list("id", flat=True))
         rows = _published_rows(values, rule=rule, now=now)
         _write(rows)
         _changes(run, after=rows)
