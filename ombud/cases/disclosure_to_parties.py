@@ -231,3 +231,23 @@ def event_view(event, case, who):
         reason = hide_contact_details(reason, case) if reason else reason
         data = {k: hide_contact_details(v, case) if isinstance(v, str) else v for k, v in data.items()}
     return {"reason": reason, "actor": masked_actor(event, case), "data": data, "authority": authority}
+
+
+def shown_events(case, actor, events=None):
+    """[(event, view)] of the case's events this caller may see, oldest first; `view` is event_view's, with
+    `actor_text`: the actor's role and name for staff, a role word for a party. The API and the pages both
+    read this, so they never disagree on what is told."""
+    from ombud.correspondence.selectors import sees_event as sees_message
+
+    from .plain import actor_name
+
+    who = audience(actor)
+    out = []
+    for e in case.events.all() if events is None else events:
+        # no trace of a message or file not meant for them, nor of what a respondent is not told
+        if not (sees_event(e.action, who) and sees_message(case, actor, e.action, e.data)):
+            continue
+        view = event_view(e, case, who)
+        view["actor_text"] = actor_name(e) if who == STAFF else str(ACTOR_WORDS[view["actor"]])
+        out.append((e, view))
+    return out

@@ -3,7 +3,6 @@ from ombud.rules.citations import regulation as regulation_title
 from ombud.rules.citations import render as render_citation
 
 from . import disclosure_to_parties as disclosure
-from .plain import actor_name
 from .tickets import display
 
 
@@ -56,7 +55,7 @@ def _workflow(case, actor, fresh):
 
 def detail(case, actor, events=None):
     """`events`: pass them when they are already in hand (a case just created) to skip the query."""
-    from ombud.correspondence.selectors import attachments_for, sees_event
+    from ombud.correspondence.selectors import attachments_for
 
     out = summary(case)
     out.update(_workflow(case, actor, fresh=events is not None))
@@ -78,22 +77,16 @@ def detail(case, actor, events=None):
             {"name": a.name, "content_type": a.content_type, "size": a.size, "sha256": a.sha256}
             for a in attachments_for(case=case, viewer=actor)  # a business gets no private file, not even its name
         ],
-        "events": [
-            _event(e, case, who)
-            for e in (case.events.all() if events is None else events)
-            if disclosure.sees_event(e.action, who) and sees_event(case, actor, e.action, e.data)  # nor a trace of a message or file not meant for it
-        ],
+        "events": [_event(e, view, case) for e, view in disclosure.shown_events(case, actor, events)],
     })
     return out
 
 
-def _event(e, case, who):
-    """One event as this audience may read it: the reason, actor and data pass through the disclosure table."""
-    shown = disclosure.event_view(e, case, who)
+def _event(e, view, case):
+    """One event as this audience may read it (its reason, actor and data from the disclosure table)."""
     return {"at": e.at, "action": e.action, "article": e.article,
             "article_text": render_citation(e.article, case.rule_set),  # for readers; `article` stays raw
-            "from_status": e.from_status, "to_status": e.to_status, **shown,
-            "actor_text": actor_name(e) if who == disclosure.STAFF else str(disclosure.ACTOR_WORDS[shown["actor"]])}
+            "from_status": e.from_status, "to_status": e.to_status, **view}
 
 
 def negotiations(case):

@@ -14,9 +14,9 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from ombud.accounts.models import STAFF_ROLES
+from ombud.core import ratelimit
 from ombud.core.auth import actor_of_user
 from ombud.core.errors import NotFound
-from ombud.core import ratelimit
 from ombud.taxonomy.selectors import choices
 from ombud.workflow.models import CaseDeadline
 
@@ -39,19 +39,13 @@ def visible_or_404(ticket, actor):
 
 def _timeline(case, actor):
     """The case's events this actor may see, in its words (reads the prefetched events, see selectors)."""
-    from ombud.correspondence.selectors import sees_event
-
-    who = disclosure.audience(actor)
     words = {**plain.EVENTS, **plain.TO_THE_CONSUMER} if actor.role == "consumer" else plain.EVENTS
     rows = []
-    for e in case.events.all():
-        if not (disclosure.sees_event(e.action, who) and sees_event(case, actor, e.action, e.data)):
-            continue  # no trace of a message not meant for them, nor what a respondent is not told
-        shown = disclosure.event_view(e, case, who)  # the same table as the API: reason, actor, data
+    for e, shown in disclosure.shown_events(case, actor):  # the same table as the API: reason, actor, data
         told = SimpleNamespace(action=e.action, reason=shown["reason"], data=shown["data"])
         rows.append({"at": e.at, "text": words.get(e.action, e.action), "action": e.action, "article": e.article,
-                     "actor": plain.actor_name(e) if who == disclosure.STAFF else disclosure.ACTOR_WORDS[shown["actor"]],
-                     "details": plain.details(told, case.rule_set), "data": shown["data"]})
+                     "actor": shown["actor_text"], "details": plain.details(told, case.rule_set),
+                     "data": shown["data"]})
     return rows
 
 
@@ -62,11 +56,10 @@ def _clocks(case):
 
 
 def _page(case, actor):
+    from ombud.correspondence.views import thread_context
     from ombud.documents.selectors import view as document_view
     from ombud.workflow.forms import ACTIONS
     from ombud.workflow.services import allowed_for
-
-    from ombud.correspondence.views import thread_context
 
     who = disclosure.audience(actor)
     return {"case": case, "timeline": _timeline(case, actor), "clocks": _clocks(case),
